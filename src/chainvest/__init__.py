@@ -1,0 +1,1 @@
+"""chainvest: industrial-chain investment promotion platform."""

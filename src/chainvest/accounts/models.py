@@ -1,0 +1,85 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from chainvest.regions.models import Park, Region
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "系统管理员"
+    ANALYST = "analyst", "招商分析员"
+    LEADER = "leader", "领导"
+    OFFICER = "officer", "县市/园区招商专员"
+
+
+class Profile(models.Model):
+    """A user's role and, for officers, the county or park they answer for."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    role = models.CharField("角色", max_length=16, choices=Role.choices)
+    display_name = models.CharField("姓名/职务", max_length=64, blank=True)
+    county = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name="所属县市"
+    )
+    park = models.ForeignKey(
+        Park, null=True, blank=True, on_delete=models.PROTECT, verbose_name="所属园区"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户角色"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="officer")
+                | models.Q(county__isnull=False)
+                | models.Q(park__isnull=False),
+                name="officer_has_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.username} ({self.get_role_display()})"
+
+    @property
+    def scope_label(self) -> str:
+        if self.park_id:
+            return self.park.short_name
+        if self.county_id:
+            return self.county.display_name
+        return "全州"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def live(self) -> "ApiTokenQuerySet":
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API; only its hash is stored, so a leaked database leaks no token."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    @classmethod
+    def issue(cls, user, days: int | None = None) -> tuple["ApiToken", str]:
+        raw = secrets.token_urlsafe(32)
+        days = days or settings.API_TOKEN_DAYS
+        token = cls.objects.create(
+            user=user, key_hash=hash_token(raw), expires_at=timezone.now() + timedelta(days=days)
+        )
+        return token, raw

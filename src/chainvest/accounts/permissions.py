@@ -1,0 +1,56 @@
+"""Who may do what: the one place the role rules live. Views and the API both ask here."""
+
+from django.core.exceptions import PermissionDenied
+
+from chainvest.accounts.models import Role
+
+
+def role_of(user) -> str | None:
+    if not user or not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    profile = getattr(user, "profile", None)
+    return profile.role if profile else None
+
+
+def can_read(user) -> bool:
+    """Every signed-in role reads the prefecture's records (officers as the bureau configures)."""
+    return role_of(user) is not None
+
+
+def officer_covers(user, county_id: int | None, park_id: int | None) -> bool:
+    """A park officer answers for the park's projects; a county officer for the county's."""
+    profile = user.profile
+    if profile.park_id:
+        return park_id == profile.park_id
+    return county_id is not None and county_id == profile.county_id
+
+
+def can_write_project(user, project) -> bool:
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return True
+    if role == Role.OFFICER:
+        return officer_covers(user, project.county_id, project.park_id)
+    return False
+
+
+def can_create_project(user, county_id: int | None, park_id: int | None) -> bool:
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return True
+    return role == Role.OFFICER and officer_covers(user, county_id, park_id)
+
+
+def can_write_events(user) -> bool:
+    return role_of(user) in {Role.ADMIN, Role.ANALYST}
+
+
+def can_write_chains(user) -> bool:
+    return role_of(user) in {Role.ADMIN, Role.ANALYST}
+
+
+def require(allowed: bool, message: str = "没有权限执行此操作") -> None:
+    if not allowed:
+        raise PermissionDenied(message)

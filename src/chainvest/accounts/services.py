@@ -1,0 +1,35 @@
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from chainvest.accounts.models import Profile, Role
+from chainvest.regions.models import Park, Region
+
+
+@transaction.atomic
+def create_user(
+    username: str,
+    password: str,
+    role: str,
+    county: Region | None = None,
+    park: Park | None = None,
+    display_name: str = "",
+):
+    """A user with a role; officers must name the county or park they answer for."""
+    if role not in Role.values:
+        raise ValueError(f"未知角色：{role}")
+    user = get_user_model().objects.create_user(
+        username=username, password=password, is_staff=role == Role.ADMIN,
+        is_superuser=role == Role.ADMIN,
+    )
+    Profile.objects.create(
+        user=user, role=role, county=county, park=park, display_name=display_name
+    )
+    return user
+
+
+def ensure_user(username: str, password: str, role: str, **scope):
+    """Idempotent variant for the demo: an existing user is left exactly as it is."""
+    existing = get_user_model().objects.filter(username=username).first()
+    if existing:
+        return existing, False
+    return create_user(username, password, role, **scope), True

@@ -1,0 +1,231 @@
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from chainvest.chains.models import Chain, Link
+from chainvest.engine.text import Money
+from chainvest.enterprises.models import Enterprise
+from chainvest.events.models import Event
+from chainvest.regions.models import Park, Region
+
+
+class ProjectStage(models.TextChoices):
+    LEAD = "lead", "线索"
+    NEGOTIATING = "negotiating", "洽谈"
+    SIGNED = "signed", "签约"
+    REGISTERED = "registered", "注册落地"
+    CONSTRUCTION = "construction", "开工"
+    PRODUCTION = "production", "投产"
+    CAPACITY = "capacity", "达产"
+    TERMINATED = "terminated", "终止"
+
+
+# The forward path; 终止 can end any of these and is not on it.
+STAGE_ORDER = [s for s in ProjectStage if s != ProjectStage.TERMINATED]
+STAGE_DATE_FIELD = {stage: f"{stage.value}_date" for stage in ProjectStage}
+
+
+def money_property(prefix: str) -> property:
+    def getter(self) -> Money:
+        return Money(
+            getattr(self, f"{prefix}_min_wan"),
+            getattr(self, f"{prefix}_max_wan"),
+            getattr(self, f"{prefix}_text"),
+        )
+
+    return property(getter)
+
+
+class ProjectQuerySet(models.QuerySet):
+    def with_relations(self) -> "ProjectQuerySet":
+        return self.select_related("county", "park", "chain__cluster", "link", "event", "investor")
+
+    def active(self) -> "ProjectQuerySet":
+        return self.filter(archived=False)
+
+    def signed(self) -> "ProjectQuerySet":
+        """Projects that reached 签约 at some point (a later 终止 does not erase the signing)."""
+        return self.active().filter(signed_date__isnull=False)
+
+
+class Project(models.Model):
+    """招商项目: one investment project, from lead to production."""
+
+    name = models.CharField("项目名称", max_length=200)
+    investor = models.ForeignKey(
+        Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="projects",
+        verbose_name="投资方",
+    )
+    investor_name = models.CharField("投资方名称", max_length=200, blank=True)
+    county = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="projects", verbose_name="所属县市"
+    )
+    park = models.ForeignKey(
+        Park, null=True, blank=True, on_delete=models.PROTECT, related_name="projects",
+        verbose_name="所在园区",
+    )
+    chain = models.ForeignKey(
+        Chain, null=True, blank=True, on_delete=models.PROTECT, related_name="projects",
+        verbose_name="所属产业链",
+    )
+    link = models.ForeignKey(
+        Link, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects",
+        verbose_name="目标环节",
+    )
+    industry = models.CharField("行业领域", max_length=64, blank=True)
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="projects",
+        verbose_name="签约活动",
+    )
+    description = models.TextField("建设内容", blank=True)
+
+    # 协议投资额 as written: exact, a lower bound (max empty) or a range.
+    agreed_min_wan = models.DecimalField(
+        "协议投资额下限(万元)", max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    agreed_max_wan = models.DecimalField(
+        "协议投资额上限(万元)", max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    agreed_text = models.CharField("协议投资额(原文)", max_length=64, blank=True)
+    # 计划总投资 as published (e.g. "百亿元以上"), which may differ from the agreement.
+    planned_min_wan = models.DecimalField(
+        "计划投资下限(万元)", max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    planned_max_wan = models.DecimalField(
+        "计划投资上限(万元)", max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    planned_text = models.CharField("计划投资(原文)", max_length=64, blank=True)
+    fixed_asset_wan = models.DecimalField(
+        "固定资产投资(万元)", max_digits=18, decimal_places=4, null=True, blank=True
+    )
+
+    stage = models.CharField(
+        "项目阶段", max_length=16, choices=ProjectStage.choices, default=ProjectStage.LEAD
+    )
+    lead_date = models.DateField("线索日期", null=True, blank=True)
+    negotiating_date = models.DateField("洽谈日期", null=True, blank=True)
+    signed_date = models.DateField("签约日期", null=True, blank=True)
+    registered_date = models.DateField("注册落地日期", null=True, blank=True)
+    construction_date = models.DateField("开工日期", null=True, blank=True)
+    production_date = models.DateField("投产日期", null=True, blank=True)
+    capacity_date = models.DateField("达产日期", null=True, blank=True)
+    terminated_date = models.DateField("终止日期", null=True, blank=True)
+    terminated_reason = models.CharField("终止原因", max_length=200, blank=True)
+
+    responsible_unit = models.CharField("责任单位", max_length=100, blank=True)
+    liaison_leader = models.CharField("包联领导", max_length=64, blank=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="projects", verbose_name="招商专员",
+    )
+    source = models.TextField("资料来源", blank=True)
+    is_demo = models.BooleanField("示例数据", default=False)
+    archived = models.BooleanField("已归档", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ProjectQuerySet.as_manager()
+
+    agreed = money_property("agreed")
+    planned = money_property("planned")
+
+    class Meta:
+        ordering = ["-signed_date", "-id"]
+        verbose_name = verbose_name_plural = "招商项目"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(agreed_max_wan__isnull=True)
+                | models.Q(agreed_min_wan__lte=models.F("agreed_max_wan")),
+                name="agreed_bounds_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def investor_display(self) -> str:
+        return self.investor.name if self.investor_id else self.investor_name
+
+    def stage_date(self, stage: str):
+        return getattr(self, STAGE_DATE_FIELD[ProjectStage(stage)])
+
+    @property
+    def has_started(self) -> bool:
+        """落地开工: construction began (a later 终止 keeps the fact that it started)."""
+        return self.construction_date is not None
+
+
+class StageChange(models.Model):
+    """One move of a project between stages; corrections are recorded, never silent."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(max_length=16, choices=ProjectStage.choices)
+    to_stage = models.CharField(max_length=16, choices=ProjectStage.choices)
+    date = models.DateField("日期")
+    is_correction = models.BooleanField("更正", default=False)
+    reason = models.CharField("原因", max_length=200, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = verbose_name_plural = "阶段变更"
+
+
+class FollowUp(models.Model):
+    """跟进记录: a dated note on a project with the next step."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="follow_ups")
+    date = models.DateField("日期")
+    note = models.TextField("进展")
+    next_step = models.CharField("下一步", max_length=200, blank=True)
+    due_date = models.DateField("完成时限", null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = verbose_name_plural = "跟进记录"
+
+
+class EngagementKind(models.TextChoices):
+    VISIT = "visit", "上门拜访"
+    MEETING = "meeting", "座谈洽谈"
+    CALL = "call", "电话联络"
+    EVENT = "event", "活动对接"
+
+
+class Engagement(models.Model):
+    """精准对接: a recorded contact with an enterprise, before or without a project."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="engagements", verbose_name="企业"
+    )
+    chain = models.ForeignKey(
+        Chain, null=True, blank=True, on_delete=models.PROTECT, related_name="engagements",
+        verbose_name="对接产业链",
+    )
+    county = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name="对接县市"
+    )
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="engagements"
+    )
+    date = models.DateField("日期")
+    kind = models.CharField("方式", max_length=16, choices=EngagementKind.choices)
+    summary = models.TextField("情况", blank=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_demo = models.BooleanField("示例数据", default=False)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = verbose_name_plural = "精准对接"

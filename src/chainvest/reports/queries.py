@@ -1,0 +1,137 @@
+"""Headline figures, always derived from project, event and engagement records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from chainvest.engine.text import Money, format_yi
+from chainvest.events.models import Event
+from chainvest.projects.models import Engagement, Project
+
+
+def total_investment(projects: QuerySet[Project]) -> Money:
+    """Sum of agreed investment; one open-ended amount ('以上') leaves the total open-ended."""
+    agg = projects.aggregate(
+        lo=Sum("agreed_min_wan"),
+        hi=Sum("agreed_max_wan"),
+        open_ended=Count("id", filter=Q(agreed_min_wan__isnull=False, agreed_max_wan__isnull=True)),
+        unknown=Count("id", filter=Q(agreed_min_wan__isnull=True)),
+    )
+    lo = agg["lo"] or Decimal(0)
+    hi = None if agg["open_ended"] else (agg["hi"] or Decimal(0))
+    text = _total_text(lo, hi, agg["unknown"])
+    return Money(lo, hi, text)
+
+
+def _total_text(lo: Decimal, hi: Decimal | None, unknown: int) -> str:
+    if hi is None:
+        text = f"超过{format_yi(lo)}亿元"
+    elif hi == lo:
+        text = f"{format_yi(lo)}亿元"
+    else:
+        text = f"{format_yi(lo)}–{format_yi(hi)}亿元"
+    if unknown:
+        text += f"（另有{unknown}个项目未填报金额）"
+    return text
+
+
+def signed_projects(year: int | None = None, as_of: dt.date | None = None) -> QuerySet[Project]:
+    qs = Project.objects.signed()
+    if year:
+        qs = qs.filter(signed_date__year=year)
+    if as_of:
+        qs = qs.filter(signed_date__lte=as_of)
+    return qs
+
+
+@dataclass
+class EventFigures:
+    event: Event
+    signed_count: int
+    investment: Money
+    industries: list[str]
+
+    @property
+    def summary_line(self) -> str:
+        """The news-release line, every number from the records."""
+        line = f"签约项目{self.signed_count}个，总投资{self.investment.text}"
+        if self.industries:
+            line += f"，涉及{'、'.join(self.industries)}等领域"
+        return line
+
+
+def event_figures(event: Event) -> EventFigures:
+    projects = Project.objects.signed().filter(event=event)
+    industries = list(
+        dict.fromkeys(
+            projects.exclude(industry="").order_by("signed_date", "id")
+            .values_list("industry", flat=True)
+        )
+    )
+    return EventFigures(event, projects.count(), total_investment(projects), industries)
+
+
+def events_with_figures(year: int | None = None) -> list[EventFigures]:
+    events = Event.objects.filter(archived=False).select_related("organiser")
+    if year:
+        events = events.in_year(year)
+    return [event_figures(e) for e in events.order_by("date", "id")]
+
+
+def engagement_reach(year: int | None = None) -> dict[str, int]:
+    qs = Engagement.objects.all()
+    if year:
+        qs = qs.filter(date__year=year)
+    return qs.aggregate(
+        engaged_enterprises=Count("enterprise", distinct=True),
+        engaged_chains=Count("chain", distinct=True),
+        engaged_clusters=Count("chain__cluster", distinct=True),
+    )
+
+
+def summary(year: int | None = None, as_of: dt.date | None = None) -> dict:
+    """The leaders' headline: events, signings, investment, started projects, reach."""
+    projects = signed_projects(year, as_of)
+    started = projects.filter(construction_date__isnull=False)
+    if as_of:
+        started = started.filter(construction_date__lte=as_of)
+    events = Event.objects.filter(archived=False)
+    if year:
+        events = events.in_year(year)
+    return {
+        "year": year,
+        "events": events.count(),
+        "signed_count": projects.count(),
+        "investment": total_investment(projects),
+        "started_count": started.count(),
+        **engagement_reach(year),
+    }
+
+
+def breakdown(projects: QuerySet[Project], field: str, label_field: str) -> list[dict]:
+    """Count and agreed investment grouped by one relation (county, park, chain…)."""
+    rows = (
+        projects.values(field, label_field)
+        .annotate(count=Count("id"), lo=Sum("agreed_min_wan"))
+        .order_by("-lo", label_field)
+    )
+    return [
+        {"key": r[field], "label": r[label_field] or "未指定", "count": r["count"],
+         "investment_yi": float((r["lo"] or 0) / 10000)}
+        for r in rows
+    ]
+
+
+def monthly(projects: QuerySet[Project]) -> list[dict]:
+    """Signings per month (by signing date); months are computed in Python for DB neutrality."""
+    buckets: dict[str, dict] = {}
+    for signed, lo in projects.values_list("signed_date", "agreed_min_wan").order_by("signed_date"):
+        key = signed.strftime("%Y-%m")
+        row = buckets.setdefault(key, {"month": key, "count": 0, "investment_yi": 0.0})
+        row["count"] += 1
+        row["investment_yi"] += float((lo or 0) / 10000)
+    return list(buckets.values())

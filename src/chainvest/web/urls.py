@@ -1,0 +1,8 @@
+from django.urls import path
+
+from chainvest.web import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+]
