@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "chainvest.projects",
     "chainvest.reports",
     "chainvest.web",
+    "chainvest.demo",
 ]
 
 MIDDLEWARE = [

@@ -79,6 +79,10 @@ class Link(models.Model):
     industry_codes = models.ManyToManyField(
         IndustryCode, blank=True, related_name="links", verbose_name="行业分类"
     )
+    # The chain's flows: this link's output is an input of those links (a graph, not a tree).
+    feeds = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="fed_by", verbose_name="供给环节"
+    )
     weight = models.PositiveSmallIntegerField("重要程度", default=1)
     order = models.PositiveSmallIntegerField("排序", default=0)
 
