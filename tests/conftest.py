@@ -8,6 +8,16 @@ from chainvest.regions.models import Region, RegionLevel
 PASSWORD = "test-pass-123"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """PBKDF2's deliberate slowness is for attackers, not for a suite that logs in hundreds of times."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_hashers.cache_clear()
+
+
 def _region(code: str, name: str, level: str, parent: Region | None = None) -> Region:
     region, _ = Region.objects.get_or_create(
         code=code, defaults={"name": name, "level": level, "parent": parent}

@@ -1,0 +1,36 @@
+"""/api/chains: chains with their cluster, and one chain's link tree and flows."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+from ninja.errors import HttpError
+
+from chainvest.api import serialize
+from chainvest.api.schemas import ChainDetailOut, ChainOut, ErrorOut
+from chainvest.chains import queries
+
+router = Router(tags=["产业链"])
+
+
+@router.get("", response={200: list[ChainOut], 401: ErrorOut})
+def list_chains(request: HttpRequest, cluster: str | None = None):
+    """产业链列表，含所属产业集群和环节数量（可按集群代码筛选）。"""
+    return [serialize.chain(c) for c in queries.chain_list(cluster)]
+
+
+@router.get(
+    "/{int:chain_id}", response={200: ChainDetailOut, 401: ErrorOut, 404: ErrorOut}, by_alias=True
+)
+def read_chain(request: HttpRequest, chain_id: int):
+    """一条产业链：环节树（上中下游，逐级展开）和环节之间的供给关系。"""
+    chain = queries.chain_detail(chain_id)
+    if chain is None:
+        raise HttpError(404, f"产业链不存在：{chain_id}")
+    tree = [serialize.link_node(node) for node in chain.link_tree()]
+    flows = [{"from": a.code, "to": b.code} for a, b in queries.link_flows(chain)]
+    return {
+        **serialize.chain(chain, link_count=chain.links.count()),
+        "description": chain.description, "sources": chain.sources,
+        "links": tree, "flows": flows,
+    }

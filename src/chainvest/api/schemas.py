@@ -1,0 +1,234 @@
+"""Request and response shapes; the OpenAPI document at /api/docs is generated from these."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class ErrorOut(Schema):
+    detail: str = Field(..., description="错误说明（中文）")
+    errors: dict[str, list[str]] | None = Field(None, description="按字段列出的错误")
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str = Field(..., description="放在请求头 Authorization: Bearer <token> 中")
+    expires_at: dt.datetime
+
+
+class MoneyOut(Schema):
+    min_wan: int | float | None = Field(..., description="下限（万元）；未填报为 null")
+    max_wan: int | float | None = Field(..., description="上限（万元）；无上限（以上/超过）为 null")
+    text: str = Field(..., description="原文或汇总说明，如“超过1110亿元”")
+
+
+class CodeName(Schema):
+    code: str
+    name: str
+
+
+class CodeLabel(Schema):
+    code: str
+    label: str
+
+
+class ParkOut(Schema):
+    code: str
+    name: str
+    short_name: str
+
+
+class LinkRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class StageDates(Schema):
+    lead: dt.date | None
+    negotiating: dt.date | None
+    signed: dt.date | None
+    registered: dt.date | None
+    construction: dt.date | None
+    production: dt.date | None
+    capacity: dt.date | None
+    terminated: dt.date | None
+
+
+class ProjectOut(Schema):
+    id: int
+    name: str
+    investor: str
+    county: CodeName
+    park: ParkOut | None
+    chain: CodeName | None
+    link: LinkRef | None
+    industry: str
+    stage: CodeLabel
+    dates: StageDates
+    terminated_reason: str
+    agreed: MoneyOut
+    planned: MoneyOut
+    event: int | None
+    description: str
+    responsible_unit: str
+    liaison_leader: str
+    is_demo: bool
+    archived: bool
+
+
+class ProjectPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ProjectOut]
+
+
+class StageChangeOut(Schema):
+    id: int
+    from_stage: CodeLabel
+    to_stage: CodeLabel
+    date: dt.date
+    is_correction: bool
+    reason: str
+    user: str | None
+    at: dt.datetime
+
+
+class FollowUpOut(Schema):
+    id: int
+    date: dt.date
+    note: str
+    next_step: str
+    due_date: dt.date | None
+    author: str | None
+    created_at: dt.datetime
+
+
+class ProjectDetailOut(ProjectOut):
+    stage_changes: list[StageChangeOut]
+    follow_ups: list[FollowUpOut]
+
+
+class ProjectIn(Schema):
+    name: str
+    county: str = Field(..., description="县市区划代码，如 652325")
+    park: str | None = Field(None, description="园区代码，如 zhundong")
+    chain: str | None = Field(None, description="产业链代码，如 wind-power")
+    link: int | None = Field(None, description="目标环节 id（须属于所选产业链）")
+    investor_name: str = ""
+    industry: str = ""
+    agreed: str | None = Field(None, description="协议投资额原文，如“5亿元”“百亿元以上”")
+    planned: str | None = Field(None, description="计划投资原文")
+    description: str = ""
+    responsible_unit: str = ""
+    liaison_leader: str = ""
+    event: int | None = Field(None, description="签约活动 id")
+
+
+class ProjectPatch(Schema):
+    """Every field optional: only the fields sent are changed."""
+
+    name: str | None = None
+    county: str | None = None
+    park: str | None = None
+    chain: str | None = None
+    link: int | None = None
+    investor_name: str | None = None
+    industry: str | None = None
+    agreed: str | None = None
+    planned: str | None = None
+    description: str | None = None
+    responsible_unit: str | None = None
+    liaison_leader: str | None = None
+    event: int | None = None
+
+
+class TransitionIn(Schema):
+    to_stage: str = Field(..., description="目标阶段代码，如 signed、construction、terminated")
+    dates: dict[str, dt.date] = Field(
+        default_factory=dict, description="各阶段日期，如 {\"signed\": \"2023-08-01\"}"
+    )
+    reason: str = Field("", description="终止原因或更正原因")
+    correction: bool = Field(False, description="退回之前阶段时须为 true 并说明原因")
+
+
+class TransitionOut(Schema):
+    project: ProjectOut
+    change: StageChangeOut
+
+
+class FollowUpIn(Schema):
+    date: dt.date | None = Field(None, description="跟进日期，默认今天")
+    note: str
+    next_step: str = ""
+    due_date: dt.date | None = None
+
+
+class EventOut(Schema):
+    id: int
+    name: str
+    theme: str
+    date: dt.date
+    place: str
+    organiser: CodeName | None
+    sequence: int | None
+    signed_count: int
+    investment: MoneyOut
+    industries: list[str]
+    summary_line: str
+    is_demo: bool
+
+
+class SummaryOut(Schema):
+    year: int | None
+    events: int
+    signed_count: int
+    investment: MoneyOut
+    started_count: int
+    engaged_enterprises: int
+    engaged_chains: int
+    engaged_clusters: int
+
+
+class ChainOut(Schema):
+    id: int
+    code: str
+    name: str
+    cluster: CodeName
+    link_count: int
+    chief_title: str
+    is_demo: bool
+
+
+class LinkNode(Schema):
+    id: int
+    code: str
+    name: str
+    stage: CodeLabel
+    weight: int
+    keywords: list[str]
+    products: list[str]
+    industry_codes: list[str]
+    children: list[LinkNode]
+
+
+class FlowOut(Schema):
+    from_: str = Field(..., alias="from", description="供给环节代码")
+    to: str = Field(..., description="使用环节代码")
+
+
+class ChainDetailOut(ChainOut):
+    description: str
+    sources: str
+    links: list[LinkNode]
+    flows: list[FlowOut]
+
+
+LinkNode.model_rebuild()

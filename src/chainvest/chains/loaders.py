@@ -1,0 +1,459 @@
+"""Chain templates: the YAML files under data/chains become Cluster, Chain and Link rows, and back.
+
+The file format is documented in data/chains/_schema.md. Loading validates every file before it
+writes anything, writes in one transaction, and only saves rows whose values differ, so a second
+run over the same files changes nothing. Links that a file no longer names are kept (projects and
+enterprise assignments may point at them); removing them is a deliberate act, not a reload.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.db import models, transaction
+
+from chainvest.chains.models import Chain, Cluster, Link, Stage
+from chainvest.regions.models import IndustryCode
+
+CLUSTERS_FILE = "clusters.yaml"
+# Chain has one text field for provenance; the note rides in it as a marked last line.
+NOTE_PREFIX = "注："
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CLASS_CODE = re.compile(r"^\d{4}$")
+STAGES = {choice.value for choice in Stage}
+CHAIN_KEYS = {
+    "code",
+    "name",
+    "cluster",
+    "order",
+    "description",
+    "chief_title",
+    "sources",
+    "note",
+    "links",
+    "flows",
+}
+LINK_KEYS = {
+    "code",
+    "name",
+    "stage",
+    "weight",
+    "products",
+    "keywords",
+    "industry_codes",
+    "children",
+}
+CLUSTER_KEYS = {"code", "name", "order", "description"}
+
+
+@dataclass
+class LinkSpec:
+    code: str
+    name: str
+    stage: str
+    weight: int
+    products: list[str]
+    keywords: list[str]
+    industry_codes: list[str]
+    parent: str | None
+    order: int
+
+
+@dataclass
+class ChainSpec:
+    path: Path
+    code: str
+    name: str
+    cluster: str
+    order: int
+    description: str
+    chief_title: str
+    sources: list[str]
+    note: str
+    links: list[LinkSpec] = field(default_factory=list)
+    flows: list[tuple[str, str]] = field(default_factory=list)
+
+
+class _Where:
+    """Builds error messages that name the file and the place in it."""
+
+    def __init__(self, path: Path, place: str = "") -> None:
+        self.path, self.place = path, place
+
+    def at(self, place: str) -> _Where:
+        return _Where(self.path, place)
+
+    def error(self, message: str) -> ValueError:
+        prefix = f"{self.path.name}：{self.place} " if self.place else f"{self.path.name}："
+        return ValueError(f"{prefix}{message}")
+
+
+# ---------------------------------------------------------------- reading and validation
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise _Where(path).error(f"YAML 格式错误：{exc}") from exc
+
+
+def _text(where: _Where, data: dict, key: str, required: bool = False) -> str:
+    value = data.get(key)
+    if value is None or value == "":
+        if required:
+            raise where.error(f"缺少字段 {key}")
+        return ""
+    if not isinstance(value, str):
+        raise where.error(f"字段 {key} 应为文本")
+    return value.strip()
+
+
+def _integer(where: _Where, data: dict, key: str, default: int, low: int, high: int) -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise where.error(f"字段 {key} 应为 {low}–{high} 的整数，实为「{value}」")
+    return value
+
+
+def _strings(where: _Where, data: dict, key: str) -> list[str]:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise where.error(f"字段 {key} 应为非空文本的列表")
+    return [v.strip() for v in value]
+
+
+def _mapping(where: _Where, data: Any, allowed: set[str]) -> dict:
+    if not isinstance(data, dict):
+        raise where.error("应为键值映射")
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise where.error(f"未知字段 {', '.join(map(str, unknown))}")
+    return data
+
+
+def _slug(where: _Where, data: dict) -> str:
+    code = _text(where, data, "code", required=True)
+    if not SLUG.match(code):
+        raise where.error(f"代码「{code}」应为小写字母、数字和连字符")
+    return code
+
+
+def parse_clusters(path: Path) -> list[dict]:
+    """The clusters file: a list of {code, name, order, description}."""
+    items = _read_yaml(path)
+    if not isinstance(items, list):
+        raise _Where(path).error("应为产业集群的列表")
+    clusters, seen = [], set()
+    for index, item in enumerate(items, start=1):
+        where = _Where(path, f"第 {index} 个产业集群")
+        item = _mapping(where, item, CLUSTER_KEYS)
+        code = _slug(where, item)
+        if code in seen:
+            raise where.error(f"产业集群代码 {code} 重复")
+        seen.add(code)
+        clusters.append(
+            {
+                "code": code,
+                "name": _text(where, item, "name", required=True),
+                "order": _integer(where, item, "order", 0, 0, 999),
+                "description": _text(where, item, "description"),
+            }
+        )
+    return clusters
+
+
+def _industry_codes(where: _Where, data: dict, known: set[str] | None) -> list[str]:
+    value = data.get("industry_codes") or []
+    if not isinstance(value, list):
+        raise where.error("字段 industry_codes 应为列表")
+    for code in value:
+        # An unquoted 0610 would reach us as a number, so a string is insisted on.
+        if not isinstance(code, str) or not CLASS_CODE.match(code):
+            raise where.error(f'行业代码「{code}」应为带引号的 4 位小类代码，如 "3415"')
+        if known is not None and code not in known:
+            raise where.error(f"行业代码 {code} 不是 GB/T 4754-2017 的小类")
+    return list(dict.fromkeys(value))
+
+
+def _parse_links(
+    where: _Where, items: Any, parent: str | None, known: set[str] | None, out: list[LinkSpec]
+) -> None:
+    if not isinstance(items, list):
+        raise where.error("字段 links/children 应为环节的列表")
+    for item in items:
+        label = item.get("code", "?") if isinstance(item, dict) else "?"
+        link_where = where.at(f"环节 {label}")
+        item = _mapping(link_where, item, LINK_KEYS)
+        code = _slug(link_where, item)
+        if any(spec.code == code for spec in out):
+            raise link_where.error(f"环节代码 {code} 在本链中重复")
+        stage = item.get("stage")
+        if stage not in STAGES:
+            raise link_where.error(f"stage「{stage}」无效，应为 upstream、midstream 或 downstream")
+        out.append(
+            LinkSpec(
+                code=code,
+                name=_text(link_where, item, "name", required=True),
+                stage=stage,
+                weight=_integer(link_where, item, "weight", 1, 1, 3),
+                products=_strings(link_where, item, "products"),
+                keywords=_strings(link_where, item, "keywords"),
+                industry_codes=_industry_codes(link_where, item, known),
+                parent=parent,
+                order=len(out),
+            )
+        )
+        _parse_links(where, item.get("children") or [], code, known, out)
+
+
+def _parse_flows(where: _Where, items: Any, codes: set[str]) -> list[tuple[str, str]]:
+    if not isinstance(items, list):
+        raise where.error("字段 flows 应为列表")
+    flows: list[tuple[str, str]] = []
+    for index, item in enumerate(items, start=1):
+        flow_where = where.at(f"flows 第 {index} 条")
+        item = _mapping(flow_where, item, {"from", "to"})
+        ends = (item.get("from"), item.get("to"))
+        for end in ends:
+            if end not in codes:
+                raise flow_where.error(f"指向未知环节 {end}")
+        if ends[0] == ends[1]:
+            raise flow_where.error(f"环节 {ends[0]} 不能流向自身")
+        if ends not in flows:
+            flows.append(ends)
+    return flows
+
+
+def parse_chain(path: Path, clusters: set[str], known_codes: set[str] | None) -> ChainSpec:
+    """One chain file, validated; `known_codes` None means industry codes are not checked."""
+    where = _Where(path)
+    data = _mapping(where, _read_yaml(path), CHAIN_KEYS)
+    code = _slug(where, data)
+    if code != path.stem:
+        raise where.error(f"代码 {code} 与文件名不一致")
+    cluster = _text(where, data, "cluster", required=True)
+    if cluster not in clusters:
+        raise where.error(f"cluster：未知产业集群 {cluster}")
+    spec = ChainSpec(
+        path=path,
+        code=code,
+        name=_text(where, data, "name", required=True),
+        cluster=cluster,
+        order=_integer(where, data, "order", 0, 0, 999),
+        description=_text(where, data, "description"),
+        chief_title=_text(where, data, "chief_title"),
+        sources=_strings(where, data, "sources"),
+        note=_text(where, data, "note"),
+    )
+    _parse_links(where, data.get("links") or [], None, known_codes, spec.links)
+    if not spec.links:
+        raise where.error("links：至少需要一个环节")
+    spec.flows = _parse_flows(where, data.get("flows") or [], {s.code for s in spec.links})
+    return spec
+
+
+def _check_unique(specs: list[ChainSpec]) -> None:
+    seen: dict[str, Path] = {}
+    for spec in specs:
+        for key in (f"code:{spec.code}", f"name:{spec.name}"):
+            if key in seen:
+                raise _Where(spec.path).error(f"产业链 {key} 与 {seen[key].name} 重复")
+            seen[key] = spec.path
+    taken = dict(Chain.objects.values_list("name", "code"))
+    for spec in specs:
+        if taken.get(spec.name, spec.code) != spec.code:
+            raise _Where(spec.path).error(f"名称 {spec.name} 已被产业链 {taken[spec.name]} 使用")
+
+
+def read_templates(directory: Path) -> tuple[list[dict], list[ChainSpec]]:
+    """Every file of the folder, validated; nothing is written."""
+    if not directory.is_dir():
+        raise ValueError(f"产业链模板目录不存在：{directory}")
+    clusters_path = directory / CLUSTERS_FILE
+    clusters = parse_clusters(clusters_path) if clusters_path.exists() else []
+    cluster_codes = {c["code"] for c in clusters} | set(
+        Cluster.objects.values_list("code", flat=True)
+    )
+    known = set(IndustryCode.objects.filter(level=4).values_list("code", flat=True)) or None
+    paths = [
+        p
+        for p in sorted(directory.glob("*.yaml"))
+        if not p.name.startswith("_") and p.name != CLUSTERS_FILE
+    ]
+    specs = [parse_chain(path, cluster_codes, known) for path in paths]
+    _check_unique(specs)
+    return clusters, specs
+
+
+# ---------------------------------------------------------------- writing
+
+
+@dataclass
+class _Tally:
+    created: int = 0
+    updated: int = 0
+
+
+def _save_changed(obj: models.Model, values: dict[str, Any], tally: _Tally) -> None:
+    changed = [key for key, value in values.items() if getattr(obj, key) != value]
+    if changed:
+        for key in changed:
+            setattr(obj, key, values[key])
+        obj.save(update_fields=changed)
+        tally.updated += 1
+
+
+def _upsert(model: type[models.Model], lookup: dict, values: dict, tally: _Tally) -> Any:
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        tally.created += 1
+        return model.objects.create(**lookup, **values)
+    _save_changed(obj, values, tally)
+    return obj
+
+
+def _sources_text(spec: ChainSpec) -> str:
+    lines = list(spec.sources) + ([NOTE_PREFIX + spec.note] if spec.note else [])
+    return "\n".join(lines)
+
+
+def _sync_links(chain: Chain, spec: ChainSpec, tally: _Tally) -> dict[str, Link]:
+    existing = {link.code: link for link in chain.links.all()}
+    by_code: dict[str, Link] = {}
+    for link_spec in spec.links:  # parents come before their children
+        values = {
+            "name": link_spec.name,
+            "stage": link_spec.stage,
+            "weight": link_spec.weight,
+            "products": link_spec.products,
+            "keywords": link_spec.keywords,
+            "order": link_spec.order,
+            "parent_id": by_code[link_spec.parent].id if link_spec.parent else None,
+        }
+        link = existing.get(link_spec.code)
+        if link is None:
+            link = Link.objects.create(chain=chain, code=link_spec.code, **values)
+            tally.created += 1
+        else:
+            _save_changed(link, values, tally)
+        by_code[link_spec.code] = link
+    return by_code
+
+
+def _sync_pairs(
+    through: type[models.Model], left: str, right: str, owned: dict, wanted: set, tally: _Tally
+) -> None:
+    """Make the (left, right) rows of `through` whose left end is in `owned` equal `wanted`."""
+    rows = through.objects.filter(**{f"{left}__in": owned}).values_list("pk", left, right)
+    current = {(a, b): pk for pk, a, b in rows}
+    stale = [pk for pair, pk in current.items() if pair not in wanted]
+    fresh = wanted - current.keys()
+    if stale:
+        through.objects.filter(pk__in=stale).delete()
+    through.objects.bulk_create([through(**{left: a, right: b}) for a, b in fresh])
+    tally.updated += len(stale) + len(fresh)
+
+
+def _sync_relations(spec: ChainSpec, links: dict[str, Link], tally: _Tally) -> None:
+    ids = {link.id for link in links.values()}
+    # Flows leaving this chain's named links are owned by the file; others are left alone.
+    flows = {(links[a].id, links[b].id) for a, b in spec.flows}
+    _sync_pairs(Link.feeds.through, "from_link_id", "to_link_id", ids, flows, tally)
+    if not IndustryCode.objects.exists():
+        return
+    code_ids = dict(IndustryCode.objects.values_list("code", "id"))
+    wanted = {(links[s.code].id, code_ids[c]) for s in spec.links for c in s.industry_codes}
+    _sync_pairs(Link.industry_codes.through, "link_id", "industrycode_id", ids, wanted, tally)
+
+
+def _write(clusters: list[dict], specs: list[ChainSpec]) -> _Tally:
+    tally = _Tally()
+    for item in clusters:
+        values = {k: v for k, v in item.items() if k != "code"}
+        _upsert(Cluster, {"code": item["code"]}, values, tally)
+    cluster_ids = dict(Cluster.objects.values_list("code", "id"))
+    for spec in specs:
+        values = {
+            "name": spec.name,
+            "cluster_id": cluster_ids[spec.cluster],
+            "order": spec.order,
+            "description": spec.description,
+            "chief_title": spec.chief_title,
+            "sources": _sources_text(spec),
+            "is_demo": False,
+        }
+        chain = _upsert(Chain, {"code": spec.code}, values, tally)
+        _sync_relations(spec, _sync_links(chain, spec, tally), tally)
+    return tally
+
+
+def load_chain_templates(directory: Path | None = None) -> dict[str, int]:
+    """Load clusters.yaml and every chain file of `directory` (default DATA_DIR/chains).
+
+    Raises ValueError naming the file and the field or link that is wrong; then nothing changed.
+    Returns counts: clusters, chains, links, flows in the files; created and updated rows.
+    """
+    directory = Path(directory) if directory else Path(settings.DATA_DIR) / "chains"
+    clusters, specs = read_templates(directory)
+    with transaction.atomic():
+        tally = _write(clusters, specs)
+    return {
+        "clusters": len(clusters),
+        "chains": len(specs),
+        "links": sum(len(s.links) for s in specs),
+        "flows": sum(len(s.flows) for s in specs),
+        "created": tally.created,
+        "updated": tally.updated,
+    }
+
+
+# ---------------------------------------------------------------- export
+
+
+def _export_node(node: dict) -> dict:
+    link: Link = node["link"]
+    data = {
+        "code": link.code,
+        "name": link.name,
+        "stage": link.stage,
+        "weight": link.weight,
+        "products": list(link.products),
+        "keywords": list(link.keywords),
+        "industry_codes": sorted(code.code for code in link.industry_codes.all()),
+    }
+    if node["children"]:
+        data["children"] = [_export_node(child) for child in node["children"]]
+    return data
+
+
+def export_chain(chain: Chain) -> dict:
+    """The chain in the template structure, ready for yaml.safe_dump (a loadable file)."""
+    lines = [line for line in chain.sources.splitlines() if line.strip()]
+    notes = [line.removeprefix(NOTE_PREFIX) for line in lines if line.startswith(NOTE_PREFIX)]
+    links = chain.links.order_by("order", "id")
+    code_of = {link.id: link.code for link in links}
+    flows = Link.feeds.through.objects.filter(from_link__chain=chain).order_by(
+        "from_link__order", "from_link__id", "to_link__order", "to_link__id"
+    )
+    return {
+        "code": chain.code,
+        "name": chain.name,
+        "cluster": chain.cluster.code,
+        "order": chain.order,
+        "description": chain.description,
+        "chief_title": chain.chief_title,
+        "sources": [line for line in lines if not line.startswith(NOTE_PREFIX)],
+        "note": "\n".join(notes),
+        "links": [_export_node(node) for node in chain.link_tree()],
+        "flows": [
+            {"from": code_of[f.from_link_id], "to": code_of[f.to_link_id]}
+            for f in flows
+            if f.to_link_id in code_of
+        ],
+    }

@@ -1,0 +1,77 @@
+"""Data for the dashboard and chain charts, every number derived from the records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Max
+from django.utils import timezone
+
+from chainvest.chains.models import Chain, Stage
+from chainvest.events.models import Event
+from chainvest.projects.models import Project
+from chainvest.reports.queries import breakdown, monthly, signed_projects
+
+STAGE_COLUMNS = {Stage.UPSTREAM: 0, Stage.MIDSTREAM: 1, Stage.DOWNSTREAM: 2}
+
+
+def default_year() -> int:
+    """The latest year with an event: the campaign a leader most likely wants to see."""
+    latest = Event.objects.filter(archived=False).aggregate(last=Max("date"))["last"]
+    return latest.year if latest else timezone.localdate().year
+
+
+def year_choices(selected: int) -> list[int]:
+    """Years that have events or signings, newest first, always including the selected one."""
+    years = {d.year for d in Event.objects.filter(archived=False).dates("date", "year")}
+    years |= {d.year for d in Project.objects.signed().dates("signed_date", "year")}
+    years |= {selected, timezone.localdate().year}
+    return sorted(years, reverse=True)
+
+
+def signing_units(projects: Any) -> list[dict]:
+    """Signings by the unit that signed: the park where there is one, else the county."""
+    rows = breakdown(projects.filter(park__isnull=True), "county_id", "county__name")
+    rows += breakdown(projects.filter(park__isnull=False), "park_id", "park__short_name")
+    return sorted(rows, key=lambda r: (-r["investment_yi"], -r["count"], r["label"]))
+
+
+def dashboard_charts(year: int) -> dict[str, list[dict]]:
+    projects = signed_projects(year)
+    return {
+        "units": signing_units(projects),
+        "chains": breakdown(projects, "chain_id", "chain__name"),
+        "months": monthly(projects),
+    }
+
+
+def chain_graph(chain: Chain) -> dict[str, list[dict]]:
+    """Links placed in 上游/中游/下游 columns; edges are the flows (Link.feeds).
+
+    A chain whose flows are not recorded yet falls back to its tree (parent → child), so the
+    graph never shows links floating without any connection.
+    """
+    links = list(chain.links.order_by("order", "id").prefetch_related("feeds"))
+    rows_used = {column: 0 for column in STAGE_COLUMNS.values()}
+    nodes = []
+    for link in links:
+        column = STAGE_COLUMNS.get(link.stage, 1)
+        nodes.append(
+            {"id": str(link.id), "name": link.name, "stage": link.get_stage_display(),
+             "category": column, "x": column * 300, "y": rows_used[column] * 60}
+        )
+        rows_used[column] += 1
+    ids = {link.id for link in links}
+    edges = [
+        {"source": str(link.id), "target": str(target.id), "kind": "flow"}
+        for link in links
+        for target in link.feeds.all()
+        if target.id in ids
+    ]
+    if not edges:
+        edges = [
+            {"source": str(link.parent_id), "target": str(link.id), "kind": "tree"}
+            for link in links
+            if link.parent_id in ids
+        ]
+    return {"nodes": nodes, "edges": edges, "stages": [label for _, label in Stage.choices]}

@@ -1,0 +1,93 @@
+"""USCC check characters (GB 32100-2015) and money as written: plain pytest, no Django."""
+
+from decimal import Decimal
+
+import pytest
+
+from chainvest.engine.text import (
+    AmountError,
+    Money,
+    USCCError,
+    format_yi,
+    parse_money,
+    uscc_check_char,
+    validate_uscc,
+)
+
+REAL_CODES = ["914403001922038216", "9144030071526726XG", "91110108551385082Q"]
+
+
+@pytest.mark.parametrize("code", REAL_CODES)
+def test_real_published_codes_pass(code):
+    assert validate_uscc(code) == code
+
+
+def test_wrong_check_character_names_the_expected_one():
+    with pytest.raises(USCCError, match="应为 6，实际为 7"):
+        validate_uscc("914403001922038217")
+
+
+def test_check_character_can_be_a_letter():
+    assert uscc_check_char("9144030071526726X") == "G"
+
+
+def test_forbidden_letters_are_refused():
+    with pytest.raises(USCCError, match="非法字符：O"):
+        validate_uscc("91440300192203821O")
+
+
+def test_wrong_length_is_refused():
+    with pytest.raises(USCCError, match="18位"):
+        validate_uscc("91440300")
+
+
+def test_full_width_and_lower_case_are_normalised():
+    assert validate_uscc("９１４４０３００７１５２６７２６ｘｇ".upper()) == "9144030071526726XG"
+    assert validate_uscc("9144030071526726xg") == "9144030071526726XG"
+
+
+@pytest.mark.parametrize(
+    ("text", "lo", "hi"),
+    [
+        ("1026亿元", 10_260_000, 10_260_000),
+        ("5亿元", 50_000, 50_000),
+        ("300万元", 300, 300),
+        ("1,200万元", 1_200, 1_200),
+        ("3.5亿元", 35_000, 35_000),
+        ("1亿8千万元", 18_000, 18_000),
+        ("超过1110亿元", 11_100_000, None),
+        ("百亿元以上", 1_000_000, None),
+        ("6到7亿元", 60_000, 70_000),
+        ("6亿到7亿元", 60_000, 70_000),
+    ],
+)
+def test_amounts_keep_their_nature(text, lo, hi):
+    money = parse_money(text)
+    assert money.min_wan == Decimal(lo)
+    assert money.max_wan == (None if hi is None else Decimal(hi))
+    assert money.text == text
+
+
+@pytest.mark.parametrize("text", ["", "很多钱", "100", "7到6亿元"])
+def test_unreadable_amounts_are_refused(text):
+    with pytest.raises(AmountError):
+        parse_money(text)
+
+
+def test_a_sum_with_one_lower_bound_stays_a_lower_bound():
+    total = parse_money("5亿元") + parse_money("百亿元以上")
+    assert total.min_wan == Decimal(1_050_000)
+    assert total.max_wan is None
+    assert total.is_lower_bound
+
+
+def test_describe_shows_bounds_and_ranges():
+    assert Money(Decimal(1_000_000), None).describe() == "100亿元以上"
+    assert Money(Decimal(60_000), Decimal(70_000)).describe() == "6–7亿元"
+    assert Money(Decimal(50_000), Decimal(50_000)).describe() == "5亿元"
+
+
+def test_format_yi_uses_separators_and_two_decimals():
+    assert format_yi(Decimal(10_260_000)) == "1,026"
+    assert format_yi(Decimal(11_125_500)) == "1,112.55"
+    assert format_yi(None) == "-"
