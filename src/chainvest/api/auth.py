@@ -31,9 +31,12 @@ class BearerAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         if not token:
             return None
-        found = ApiToken.objects.live().select_related("user").filter(
-            key_hash=hash_token(token)
-        ).first()
+        found = (
+            ApiToken.objects.live()
+            .select_related("user")
+            .filter(key_hash=hash_token(token))
+            .first()
+        )
         if found is None or not found.user.is_active:
             return None
         now = timezone.now()

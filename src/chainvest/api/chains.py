@@ -31,6 +31,8 @@ def read_chain(request: HttpRequest, chain_id: int):
     flows = [{"from": a.code, "to": b.code} for a, b in queries.link_flows(chain)]
     return {
         **serialize.chain(chain, link_count=chain.links.count()),
-        "description": chain.description, "sources": chain.sources,
-        "links": tree, "flows": flows,
+        "description": chain.description,
+        "sources": chain.sources,
+        "links": tree,
+        "flows": flows,
     }

@@ -32,7 +32,10 @@ SCHEMA_MESSAGES = {
     "json_invalid": "不是合法的 JSON",
 }
 PARAM_SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
-HTTP_MESSAGES = {"Cannot parse request body": "请求体不是合法的 JSON", "CSRF check Failed": "CSRF 校验失败"}
+HTTP_MESSAGES = {
+    "Cannot parse request body": "请求体不是合法的 JSON",
+    "CSRF check Failed": "CSRF 校验失败",
+}
 
 
 def _field_name(loc: list) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from chainvest.api import serialize
@@ -30,8 +30,8 @@ from chainvest.regions.models import Park, Region
 
 router = Router(tags=["招商项目"])
 WRITE_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-TEXT_FIELDS = {"name", "investor_name", "industry", "description", "responsible_unit",
-               "liaison_leader"}
+# A null for these means "clear it"; a null name is left for the model to refuse.
+BLANKABLE_TEXT = {"investor_name", "industry", "description", "responsible_unit", "liaison_leader"}
 MAX_PAGE = 500
 
 # API field → (model, lookup field, model field the service takes, error message).
@@ -60,7 +60,7 @@ def to_service_data(fields: dict[str, Any]) -> dict[str, Any]:
     data, errors = {}, {}
     for name, value in fields.items():
         if name not in REFERENCES:
-            data[name] = "" if value is None and name in TEXT_FIELDS - {"name"} else value
+            data[name] = "" if value is None and name in BLANKABLE_TEXT else value
             continue
         model, lookup, target, message = REFERENCES[name]
         if value is None or value == "":
@@ -106,7 +106,7 @@ def create_project(request: HttpRequest, payload: ProjectIn):
     """新增项目（从“线索”阶段开始）；专员只能在本县市/园区新增。"""
     data = to_service_data(payload.model_dump())
     project = services.create_project(request.auth, data)
-    return 201, detail(project)
+    return Status(201, detail(project))
 
 
 @router.get("/{int:project_id}", response={200: ProjectDetailOut, 401: ErrorOut, 404: ErrorOut})
@@ -133,8 +133,10 @@ def transition_project(request: HttpRequest, project_id: int, payload: Transitio
     change = services.transition_project(
         request.auth, project, payload.to_stage, payload.dates, payload.reason, payload.correction
     )
-    return {"project": serialize.project(get_project(project_id)),
-            "change": serialize.stage_change(change)}
+    return {
+        "project": serialize.project(get_project(project_id)),
+        "change": serialize.stage_change(change),
+    }
 
 
 @router.get("/{int:project_id}/follow-ups", response={200: list[FollowUpOut], 404: ErrorOut})
@@ -148,7 +150,11 @@ def add_follow_up(request: HttpRequest, project_id: int, payload: FollowUpIn):
     """添加跟进记录：进展、下一步和完成时限。"""
     project = get_project(project_id)
     follow_up = services.add_follow_up(
-        request.auth, project, payload.date or timezone.localdate(), payload.note,
-        payload.next_step, payload.due_date,
+        request.auth,
+        project,
+        payload.date or timezone.localdate(),
+        payload.note,
+        payload.next_step,
+        payload.due_date,
     )
-    return 201, serialize.follow_up(follow_up)
+    return Status(201, serialize.follow_up(follow_up))

@@ -153,7 +153,7 @@ class ProjectPatch(Schema):
 class TransitionIn(Schema):
     to_stage: str = Field(..., description="目标阶段代码，如 signed、construction、terminated")
     dates: dict[str, dt.date] = Field(
-        default_factory=dict, description="各阶段日期，如 {\"signed\": \"2023-08-01\"}"
+        default_factory=dict, description='各阶段日期，如 {"signed": "2023-08-01"}'
     )
     reason: str = Field("", description="终止原因或更正原因")
     correction: bool = Field(False, description="退回之前阶段时须为 true 并说明原因")

@@ -40,8 +40,8 @@ def project(p: Project) -> dict:
         "name": p.name,
         "investor": p.investor_display,
         "county": code_name(p.county),
-        "park": p.park and {"code": p.park.code, "name": p.park.name,
-                            "short_name": p.park.short_name},
+        "park": p.park
+        and {"code": p.park.code, "name": p.park.name, "short_name": p.park.short_name},
         "chain": code_name(p.chain),
         "link": p.link and {"id": p.link.id, "code": p.link.code, "name": p.link.name},
         "industry": p.industry,
@@ -61,16 +61,26 @@ def project(p: Project) -> dict:
 
 def stage_change(c: StageChange) -> dict:
     return {
-        "id": c.id, "from_stage": stage(c.from_stage), "to_stage": stage(c.to_stage),
-        "date": c.date, "is_correction": c.is_correction, "reason": c.reason,
-        "user": username(c.user), "at": c.at,
+        "id": c.id,
+        "from_stage": stage(c.from_stage),
+        "to_stage": stage(c.to_stage),
+        "date": c.date,
+        "is_correction": c.is_correction,
+        "reason": c.reason,
+        "user": username(c.user),
+        "at": c.at,
     }
 
 
 def follow_up(f: FollowUp) -> dict:
     return {
-        "id": f.id, "date": f.date, "note": f.note, "next_step": f.next_step,
-        "due_date": f.due_date, "author": username(f.author), "created_at": f.created_at,
+        "id": f.id,
+        "date": f.date,
+        "note": f.note,
+        "next_step": f.next_step,
+        "due_date": f.due_date,
+        "author": username(f.author),
+        "created_at": f.created_at,
     }
 
 
@@ -78,27 +88,43 @@ def event(fig: EventFigures) -> dict:
     e = fig.event
     organiser: Region | None = e.organiser
     return {
-        "id": e.id, "name": e.name, "theme": e.theme, "date": e.date, "place": e.place,
-        "organiser": code_name(organiser), "sequence": e.sequence,
-        "signed_count": fig.signed_count, "investment": money(fig.investment),
-        "industries": fig.industries, "summary_line": fig.summary_line, "is_demo": e.is_demo,
+        "id": e.id,
+        "name": e.name,
+        "theme": e.theme,
+        "date": e.date,
+        "place": e.place,
+        "organiser": code_name(organiser),
+        "sequence": e.sequence,
+        "signed_count": fig.signed_count,
+        "investment": money(fig.investment),
+        "industries": fig.industries,
+        "summary_line": fig.summary_line,
+        "is_demo": e.is_demo,
     }
 
 
 def chain(c: Chain, link_count: int | None = None) -> dict:
     return {
-        "id": c.id, "code": c.code, "name": c.name, "cluster": code_name(c.cluster),
+        "id": c.id,
+        "code": c.code,
+        "name": c.name,
+        "cluster": code_name(c.cluster),
         "link_count": link_count if link_count is not None else c.link_count,
-        "chief_title": c.chief_title, "is_demo": c.is_demo,
+        "chief_title": c.chief_title,
+        "is_demo": c.is_demo,
     }
 
 
 def link_node(node: dict) -> dict:
     link = node["link"]
     return {
-        "id": link.id, "code": link.code, "name": link.name,
+        "id": link.id,
+        "code": link.code,
+        "name": link.name,
         "stage": {"code": link.stage, "label": link.get_stage_display()},
-        "weight": link.weight, "keywords": list(link.keywords), "products": list(link.products),
+        "weight": link.weight,
+        "keywords": list(link.keywords),
+        "products": list(link.products),
         "industry_codes": [ic.code for ic in link.industry_codes.all()],
         "children": [link_node(child) for child in node["children"]],
     }

@@ -39,8 +39,13 @@ class Region(models.Model):
         return self.short_name or self.name
 
     def is_within(self, other: "Region") -> bool:
-        """True if this division is `other` or lies inside it (codes nest by prefix)."""
-        return self.code.startswith(other.code.rstrip("0") or other.code)
+        """True if this division is `other` or lies inside it.
+
+        GB/T 2260 codes nest by a fixed prefix per level (2/4/6 digits); stripping trailing
+        zeros instead would put 阿勒泰 654301 inside 伊犁州 654000.
+        """
+        prefix = {RegionLevel.PROVINCE: 2, RegionLevel.CITY: 4}.get(other.level, 6)
+        return self.code.startswith(other.code[:prefix])
 
 
 class ParkLevel(models.TextChoices):

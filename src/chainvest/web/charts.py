@@ -46,32 +46,34 @@ def dashboard_charts(year: int) -> dict[str, list[dict]]:
 
 
 def chain_graph(chain: Chain) -> dict[str, list[dict]]:
-    """Links placed in 上游/中游/下游 columns; edges are the flows (Link.feeds).
-
-    A chain whose flows are not recorded yet falls back to its tree (parent → child), so the
-    graph never shows links floating without any connection.
-    """
+    """Links placed in 上游/中游/下游 columns; edges are the flows (Link.feeds, kind "flow")
+    and the tree (parent → sub-link, kind "tree"), so a sub-link never floats unconnected."""
     links = list(chain.links.order_by("order", "id").prefetch_related("feeds"))
     rows_used = {column: 0 for column in STAGE_COLUMNS.values()}
     nodes = []
     for link in links:
         column = STAGE_COLUMNS.get(link.stage, 1)
         nodes.append(
-            {"id": str(link.id), "name": link.name, "stage": link.get_stage_display(),
-             "category": column, "x": column * 300, "y": rows_used[column] * 60}
+            {
+                "id": str(link.id),
+                "name": link.name,
+                "stage": link.get_stage_display(),
+                "category": column,
+                "x": column * 300,
+                "y": rows_used[column] * 90,
+            }
         )
         rows_used[column] += 1
     ids = {link.id for link in links}
-    edges = [
+    flows = [
         {"source": str(link.id), "target": str(target.id), "kind": "flow"}
         for link in links
         for target in link.feeds.all()
         if target.id in ids
     ]
-    if not edges:
-        edges = [
-            {"source": str(link.parent_id), "target": str(link.id), "kind": "tree"}
-            for link in links
-            if link.parent_id in ids
-        ]
-    return {"nodes": nodes, "edges": edges, "stages": [label for _, label in Stage.choices]}
+    tree = [
+        {"source": str(link.parent_id), "target": str(link.id), "kind": "tree"}
+        for link in links
+        if link.parent_id in ids
+    ]
+    return {"nodes": nodes, "edges": flows + tree, "stages": [label for _, label in Stage.choices]}

@@ -86,9 +86,7 @@ def history_rows(project: Project) -> list[HistoryRow]:
 
 
 def _changes(record: Any, previous: Any) -> list[tuple[str, str, str]]:
-    delta = record.diff_against(
-        previous, excluded_fields=HISTORY_NOISE, foreign_keys_are_objs=True
-    )
+    delta = record.diff_against(previous, excluded_fields=HISTORY_NOISE, foreign_keys_are_objs=True)
     changes = []
     for change in delta.changes:
         model_field = Project._meta.get_field(change.field)

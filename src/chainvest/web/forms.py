@@ -17,6 +17,7 @@ from chainvest.regions.models import Park, Region
 from chainvest.web.lists import PAGE_SIZES
 
 PREFECTURE_CODE = "652300"
+RELATIONS = {"county", "park", "chain"}
 
 
 def counties() -> Any:
@@ -55,23 +56,34 @@ class ProjectFilterForm(ChineseForm):
 
     name = forms.CharField(label="项目名称", required=False)
     county = forms.ModelChoiceField(
-        label="所属县市", queryset=Region.objects.none(), to_field_name="code", required=False,
+        label="所属县市",
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        required=False,
         empty_label="请选择所属县市",
     )
     park = forms.ModelChoiceField(
-        label="园区", queryset=Park.objects.all(), to_field_name="code", required=False,
+        label="园区",
+        queryset=Park.objects.all(),
+        to_field_name="code",
+        required=False,
         empty_label="请选择园区",
     )
     chain = forms.ModelChoiceField(
-        label="产业链", queryset=Chain.objects.all(), to_field_name="code", required=False,
+        label="产业链",
+        queryset=Chain.objects.all(),
+        to_field_name="code",
+        required=False,
         empty_label="请选择产业链",
     )
     stage = forms.ChoiceField(
         label="项目阶段", choices=[("", "请选择项目阶段"), *ProjectStage.choices], required=False
     )
     event = forms.ModelChoiceField(
-        label="签约活动", queryset=Event.objects.filter(archived=False).order_by("-date"),
-        required=False, empty_label="请选择签约活动",
+        label="签约活动",
+        queryset=Event.objects.filter(archived=False).order_by("-date"),
+        required=False,
+        empty_label="请选择签约活动",
     )
     size = forms.TypedChoiceField(
         label="每页", choices=[(n, f"{n}条/页") for n in PAGE_SIZES], coerce=int, required=False
@@ -102,7 +114,9 @@ class ProjectForm(ChineseForm):
     investor_name = forms.CharField(label="投资方", max_length=200, required=False)
     industry = forms.CharField(label="行业领域", max_length=64, required=False)
     agreed = forms.CharField(
-        label="协议投资额", max_length=64, required=False,
+        label="协议投资额",
+        max_length=64,
+        required=False,
         help_text="按协议原文填写，如“5亿元”“超过10亿元”“6到7亿元”",
     )
     planned = forms.CharField(label="计划投资", max_length=64, required=False)
@@ -131,24 +145,27 @@ class ProjectForm(ChineseForm):
     def initial_for(project: Project) -> dict[str, Any]:
         """The form's starting values; an amount without its original text shows as described."""
         return {
-            "name": project.name, "county": project.county_id, "park": project.park_id,
-            "chain": project.chain_id, "investor_name": project.investor_name,
+            "name": project.name,
+            "county": project.county_id,
+            "park": project.park_id,
+            "chain": project.chain_id,
+            "investor_name": project.investor_name,
             "industry": project.industry,
             "agreed": project.agreed_text or _described(project.agreed),
             "planned": project.planned_text or _described(project.planned),
-            "description": project.description, "responsible_unit": project.responsible_unit,
+            "description": project.description,
+            "responsible_unit": project.responsible_unit,
             "liaison_leader": project.liaison_leader,
         }
 
     def service_data(self, only_changed: bool = False) -> dict[str, Any]:
         """What the project services take; an edit sends only what the user changed."""
         data = dict(self.cleaned_data)
-        for relation in ("county", "park", "chain"):
+        if only_changed:
+            data = {key: value for key, value in data.items() if key in self.changed_data}
+        for relation in RELATIONS & set(data):
             value = data.pop(relation)
             data[f"{relation}_id"] = value.pk if value else None
-        if only_changed:
-            changed = {f"{f}_id" if f in {"county", "park", "chain"} else f for f in self.changed_data}
-            data = {key: value for key, value in data.items() if key in changed}
         return data
 
 

@@ -1,8 +1,27 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from chainvest.web import views
 
 app_name = "web"
 urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.dashboard, name="dashboard"),
+    path("chains/", views.chain_list, name="chains"),
+    path("chains/<slug:code>/", views.chain_detail, name="chain"),
+    path("projects/", views.project_list, name="projects"),
+    path("projects/new/", views.project_create, name="project_create"),
+    path("projects/<int:pk>/", views.project_detail, name="project"),
+    path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
+    path("projects/<int:pk>/stage/", views.project_transition, name="project_transition"),
+    path("projects/<int:pk>/follow-ups/", views.project_follow_up, name="project_follow_up"),
+    path("events/", views.event_list, name="events"),
+    path("events/<int:pk>/", views.event_detail, name="event"),
 ]

@@ -1,0 +1,449 @@
+"""Load the Changji demo dataset (data/demo/*.yaml) into the database.
+
+Every record is keyed by a natural key and skipped when it already exists, so a second run
+changes nothing at all: no new rows (history included) and no updates. Reference data must be
+loaded first (`load_reference`); the chain templates are loaded here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from chainvest.accounts.services import ensure_user
+from chainvest.chains.loaders import load_chain_templates
+from chainvest.chains.models import Chain
+from chainvest.engine.text import AmountError, parse_money
+from chainvest.enterprises.models import Enterprise, EnterpriseRelation, RelationKind
+from chainvest.events.models import Event
+from chainvest.projects.models import (
+    STAGE_DATE_FIELD,
+    STAGE_ORDER,
+    Engagement,
+    EngagementKind,
+    Project,
+    ProjectStage,
+    StageChange,
+)
+from chainvest.regions.models import IndustryCode, Park, Region
+
+HISTORY_REASON = "加载示例数据"
+TABLE_KEYS = {"table", "columns", "rows"}
+
+
+class DemoDataError(ValueError):
+    """A demo file or row is wrong; the message names the file and row. Nothing was loaded."""
+
+
+@dataclass
+class Record:
+    """One record of a demo file, flattened from a table row or a mapping."""
+
+    where: str
+    data: dict[str, Any]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self.data.get(key)
+        return default if value is None else value
+
+    def require(self, key: str) -> Any:
+        value = self.data.get(key)
+        if value is None or value == "":
+            raise DemoDataError(f"{self.where}：缺少字段 {key}")
+        return value
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(self.data["demo"])
+
+
+@dataclass
+class Lookups:
+    """Codes and keys of the files resolved to database ids, each failing with the row's name."""
+
+    regions: dict[str, int]
+    parks: dict[str, Park]
+    chains: dict[str, int]
+    industries: dict[str, int]
+    sources: dict[str, str]
+    enterprises: dict[str, int] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    officers: dict[int, Any] = field(default_factory=dict)
+
+    def find(self, table: dict, code: Any, what: str, rec: Record) -> Any:
+        if code is None or code == "":
+            return None
+        try:
+            return table[str(code)]
+        except KeyError:
+            raise DemoDataError(f"{rec.where}：未知的{what}「{code}」") from None
+
+    def source_text(self, rec: Record) -> str:
+        text = self.find(self.sources, rec.get("source", "demo"), "资料来源", rec)
+        note = rec.get("source_note", "")
+        return f"{text}；{note}" if note else text
+
+
+def load_demo(data_dir: Path | None = None) -> dict:
+    """Create whatever of the demo dataset is missing; return counts and the users created now."""
+    data_dir = Path(data_dir or Path(settings.DATA_DIR) / "demo")
+    files = {name: _read(data_dir / f"{name}.yaml") for name in FILES}
+    load_chain_templates()
+    with transaction.atomic():
+        look = _lookups(files)
+        created: dict[str, int] = {}
+        created["users"], new_users = _load_users(files["users"], look)
+        created["enterprises"] = _load_enterprises(files["enterprises"], look)
+        created["relations"] = _load_relations(files["enterprises"], look)
+        created["events"] = _load_events(files["events"], look)
+        created["projects"], created["stage_changes"] = _load_projects(files["projects"], look)
+        created["engagements"] = _load_engagements(files["engagements"], look)
+    return {"created": created, "new_users": new_users}
+
+
+FILES = ["sources", "users", "enterprises", "events", "projects", "engagements"]
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _read(path: Path) -> dict:
+    if not path.exists():
+        raise DemoDataError(f"缺少示例数据文件：{path}")
+    with path.open(encoding="utf-8") as fh:
+        try:
+            data = yaml.safe_load(fh) or {}
+        except yaml.YAMLError as exc:
+            raise DemoDataError(f"{path} 不是有效的 YAML：{exc}") from exc
+    return {"_path": path.name, **data}
+
+
+def records(doc: dict, section: str) -> list[Record]:
+    """A section's items: mappings as they are, tables (columns + rows) one record per row.
+
+    Keys of a table other than columns/rows (e.g. demo, source) apply to every row.
+    """
+    out = []
+    for i, item in enumerate(doc.get(section) or [], 1):
+        where = f"{doc['_path']} {section} 第{i}项"
+        if "columns" in item:
+            out.extend(_table_rows(item, where))
+        else:
+            out.append(Record(where, dict(item)))
+    for rec in out:
+        if not isinstance(rec.data.get("demo"), bool):
+            raise DemoDataError(f"{rec.where}：必须写明 demo: true 或 demo: false")
+    return out
+
+
+def _table_rows(item: dict, where: str) -> Iterable[Record]:
+    columns = item["columns"]
+    shared = {k: v for k, v in item.items() if k not in TABLE_KEYS}
+    label = f"{where}（{item.get('table', '')}）"
+    for j, row in enumerate(item.get("rows") or [], 1):
+        if len(row) != len(columns):
+            raise DemoDataError(f"{label} 第{j}行：有{len(row)}列，应为{len(columns)}列")
+        yield Record(f"{label} 第{j}行", {**shared, **dict(zip(columns, row, strict=True))})
+
+
+def _date(rec: Record, key: str, required: bool = False) -> dt.date | None:
+    value = rec.require(key) if required else rec.get(key)
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise DemoDataError(f"{rec.where}：{key} 日期「{value}」应写成 YYYY-MM-DD") from None
+
+
+def _lookups(files: dict) -> Lookups:
+    return Lookups(
+        regions=dict(Region.objects.values_list("code", "id")),
+        parks={p.code: p for p in Park.objects.select_related("region")},
+        chains=dict(Chain.objects.values_list("code", "id")),
+        industries=dict(IndustryCode.objects.values_list("code", "id")),
+        sources={str(k): v for k, v in (files["sources"].get("sources") or {}).items()},
+    )
+
+
+# --- users ---------------------------------------------------------------------------------
+
+
+def _load_users(doc: dict, look: Lookups) -> tuple[int, list[str]]:
+    new_users = []
+    for rec in records(doc, "users"):
+        county_id = look.find(look.regions, rec.get("county"), "区划代码", rec)
+        park = look.find(look.parks, rec.get("park"), "园区代码", rec)
+        user, created = ensure_user(
+            rec.require("username"), settings.DEMO_PASSWORD, rec.require("role"),
+            county=Region.objects.get(pk=county_id) if county_id else None, park=park,
+            display_name=rec.get("display_name", ""),
+        )
+        if created:
+            new_users.append(user.username)
+    _index_officers(look)
+    return len(new_users), new_users
+
+
+def _index_officers(look: Lookups) -> None:
+    """The first county officer of each county: the demo records its county's work under them."""
+    officers = get_user_model().objects.filter(
+        profile__role="officer", profile__county__isnull=False, profile__park__isnull=True
+    ).order_by("id")
+    for user in officers.select_related("profile"):
+        look.officers.setdefault(user.profile.county_id, user)
+
+
+# --- enterprises ---------------------------------------------------------------------------
+
+
+def _load_enterprises(doc: dict, look: Lookups) -> int:
+    recs = records(doc, "enterprises")
+    names = [rec.require("name") for rec in recs]
+    existing = set(Enterprise.objects.filter(name__in=names).values_list("name", flat=True))
+    new, seen = [], set(existing)
+    for rec in recs:
+        if rec.data["name"] not in seen:
+            seen.add(rec.data["name"])
+            new.append(_enterprise(rec, look))
+    bulk_create_with_history(new, Enterprise, default_change_reason=HISTORY_REASON)
+    ids = dict(Enterprise.objects.filter(name__in=names).order_by("-id").values_list("name", "id"))
+    look.enterprises = {str(rec.require("key")): ids[rec.data["name"]] for rec in recs}
+    return len(new)
+
+
+def _enterprise(rec: Record, look: Lookups) -> Enterprise:
+    park = look.find(look.parks, rec.get("park"), "园区代码", rec)
+    return Enterprise(
+        name=rec.data["name"],
+        uscc=rec.get("uscc"),
+        region_id=look.find(look.regions, rec.require("region"), "区划代码", rec),
+        park=park,
+        industry_id=look.find(look.industries, rec.get("industry"), "国标行业代码", rec),
+        registered_capital_wan=rec.get("registered_capital_wan"),
+        business_scope=rec.get("business_scope", ""),
+        is_chain_leader=bool(rec.get("is_chain_leader", False)),
+        is_demo=rec.is_demo,
+    )
+
+
+def _load_relations(doc: dict, look: Lookups) -> int:
+    existing = set(EnterpriseRelation.objects.values_list("source_id", "target_id", "kind"))
+    new = []
+    for rec in records(doc, "relations"):
+        kind = rec.require("kind")
+        if kind not in RelationKind.values:
+            raise DemoDataError(f"{rec.where}：未知的关系类型「{kind}」")
+        key = (
+            look.find(look.enterprises, rec.require("source"), "企业键", rec),
+            look.find(look.enterprises, rec.require("target"), "企业键", rec),
+            kind,
+        )
+        if key not in existing:
+            existing.add(key)
+            new.append(EnterpriseRelation(
+                source_id=key[0], target_id=key[1], kind=kind, note=rec.get("note", "")
+            ))
+    EnterpriseRelation.objects.bulk_create(new)
+    return len(new)
+
+
+# --- events --------------------------------------------------------------------------------
+
+
+def _load_events(doc: dict, look: Lookups) -> int:
+    recs = records(doc, "events")
+    wanted = {(rec.require("name"), _date(rec, "date", required=True)): rec for rec in recs}
+    found = {(e.name, e.date): e for e in Event.objects.filter(name__in=[k[0] for k in wanted])}
+    new = [_event(rec, look) for key, rec in wanted.items() if key not in found]
+    bulk_create_with_history(new, Event, default_change_reason=HISTORY_REASON)
+    found = {(e.name, e.date): e for e in Event.objects.filter(name__in=[k[0] for k in wanted])}
+    look.events = {str(rec.require("key")): found[key] for key, rec in wanted.items()}
+    return len(new)
+
+
+def _event(rec: Record, look: Lookups) -> Event:
+    return Event(
+        name=rec.data["name"],
+        theme=rec.get("theme", ""),
+        date=_date(rec, "date"),
+        place=rec.get("place", ""),
+        organiser_id=look.find(look.regions, rec.get("organiser"), "区划代码", rec),
+        occasion=rec.get("occasion", ""),
+        sequence=rec.get("sequence"),
+        source=look.source_text(rec),
+        is_demo=rec.is_demo,
+    )
+
+
+# --- projects ------------------------------------------------------------------------------
+
+
+def _load_projects(doc: dict, look: Lookups) -> tuple[int, int]:
+    recs = records(doc, "projects")
+    names = [rec.require("name") for rec in recs]
+    existing = set(Project.objects.filter(name__in=names).values_list("name", flat=True))
+    builder = _ProjectBuilder(doc, look)
+    new = [builder.build(rec) for rec in recs if rec.data["name"] not in existing]
+    bulk_create_with_history(new, Project, default_change_reason=HISTORY_REASON)
+    saved = Project.objects.filter(name__in=[p.name for p in new]).order_by("id")
+    changes = [change for project in saved for change in _stage_history(project)]
+    StageChange.objects.bulk_create(changes)
+    return len(new), len(changes)
+
+
+class _ProjectBuilder:
+    """Turns one project record into an unsaved Project, checking places, money and stages."""
+
+    def __init__(self, doc: dict, look: Lookups):
+        self.look = look
+        self.defaults = doc.get("defaults") or {}
+        units = doc.get("responsible_units") or {}
+        self.park_units = {str(k): v for k, v in (units.get("parks") or {}).items()}
+        self.county_units = {str(k): v for k, v in (units.get("counties") or {}).items()}
+
+    def build(self, rec: Record) -> Project:
+        look = self.look
+        project = Project(
+            name=rec.data["name"],
+            investor_id=look.find(look.enterprises, rec.get("investor"), "企业键", rec),
+            investor_name=rec.get("investor_name", ""),
+            county_id=look.find(look.regions, rec.require("county"), "区划代码", rec),
+            park=self._park(rec),
+            chain_id=look.find(look.chains, rec.get("chain"), "产业链代码", rec),
+            industry=rec.get("industry", ""),
+            event=look.find(look.events, rec.get("event"), "活动键", rec),
+            description=rec.get("description", ""),
+            responsible_unit=rec.get("responsible_unit") or self._unit(rec),
+            liaison_leader=rec.get("liaison_leader") or self.defaults.get("liaison_leader", ""),
+            source=look.source_text(rec),
+            is_demo=rec.is_demo,
+        )
+        project.officer = look.officers.get(project.county_id)
+        for prefix in ("agreed", "planned"):
+            _set_money(project, prefix, rec)
+        self._set_stage(project, rec)
+        return project
+
+    def _park(self, rec: Record) -> Park | None:
+        park = self.look.find(self.look.parks, rec.get("park"), "园区代码", rec)
+        county = str(rec.data["county"])
+        # A prefecture-wide park (准东) lies in several counties; a county park in its own.
+        if park and park.region.level != "city" and park.region.code != county:
+            raise DemoDataError(f"{rec.where}：园区「{park.code}」不在县市 {county} 内")
+        return park
+
+    def _unit(self, rec: Record) -> str:
+        park, county = rec.get("park"), str(rec.data["county"])
+        return self.park_units.get(str(park)) or self.county_units.get(county, "")
+
+    def _set_stage(self, project: Project, rec: Record) -> None:
+        stage = rec.require("stage")
+        if stage not in STAGE_ORDER or stage == ProjectStage.TERMINATED:
+            raise DemoDataError(f"{rec.where}：阶段「{stage}」应为线索至达产之一")
+        dates = self._stage_dates(project, rec, STAGE_ORDER.index(stage))
+        previous = None
+        for name, when in dates.items():
+            if previous and when < previous:
+                raise DemoDataError(f"{rec.where}：{name} 日期早于上一阶段日期")
+            setattr(project, f"{name}_date", when)
+            previous = when
+        project.stage = stage
+
+    def _stage_dates(self, project: Project, rec: Record, goal: int) -> dict[str, dt.date]:
+        """Every stage up to the current one needs a date; none beyond it may have one."""
+        given = {s.value: _date(rec, s.value) for s in STAGE_ORDER}
+        signed = given["signed"] or (project.event.date if project.event else None)
+        given["signed"] = signed if goal >= STAGE_ORDER.index(ProjectStage.SIGNED) else None
+        if signed:
+            given["lead"] = given["lead"] or self._days_before(signed, "lead", rec)
+            given["negotiating"] = given["negotiating"] or self._days_before(
+                signed, "negotiating", rec
+            )
+        reached = {s.value for s in STAGE_ORDER[: goal + 1]}
+        for name, when in given.items():
+            if name in reached and when is None:
+                raise DemoDataError(f"{rec.where}：已到“{ProjectStage(name).label}”阶段，缺少 {name} 日期")
+            if name not in reached and when is not None:
+                raise DemoDataError(f"{rec.where}：尚未到“{ProjectStage(name).label}”阶段，不应有 {name} 日期")
+        return {name: given[name] for name in (s.value for s in STAGE_ORDER) if name in reached}
+
+    def _days_before(self, signed: dt.date, stage: str, rec: Record) -> dt.date:
+        days = self.defaults.get(f"{stage}_days_before_signing")
+        if days is None:
+            raise DemoDataError(f"{rec.where}：缺少 {stage} 日期（defaults 中也未设置天数）")
+        return signed - dt.timedelta(days=int(days))
+
+
+def _set_money(project: Project, prefix: str, rec: Record) -> None:
+    text = rec.get(prefix)
+    if text is None:
+        return
+    try:
+        money = parse_money(str(text))
+    except AmountError as exc:
+        raise DemoDataError(f"{rec.where}：{prefix}「{text}」{exc}") from exc
+    setattr(project, f"{prefix}_min_wan", money.min_wan)
+    setattr(project, f"{prefix}_max_wan", money.max_wan)
+    setattr(project, f"{prefix}_text", money.text)
+
+
+def _stage_history(project: Project) -> list[StageChange]:
+    """One StageChange per stage reached after 线索, dated as the stage, so the page shows it."""
+    path = [s for s in STAGE_ORDER if project.stage_date(s) is not None]
+    return [
+        StageChange(
+            project=project, from_stage=before, to_stage=after,
+            date=project.stage_date(after), reason=HISTORY_REASON,
+        )
+        for before, after in zip(path, path[1:], strict=False)
+    ]
+
+
+# --- engagements ---------------------------------------------------------------------------
+
+
+def _load_engagements(doc: dict, look: Lookups) -> int:
+    summaries = doc.get("summaries") or {}
+    chain_names = dict(Chain.objects.values_list("id", "name"))
+    existing = set(Engagement.objects.values_list("enterprise_id", "date", "kind"))
+    new = []
+    for rec in records(doc, "engagements"):
+        engagement = _engagement(rec, look)
+        key = (engagement.enterprise_id, engagement.date, engagement.kind)
+        if key in existing:
+            continue
+        existing.add(key)
+        engagement.summary = summaries.get(engagement.kind, "").format(
+            chain=chain_names.get(engagement.chain_id, ""),
+            event=engagement.event.name if engagement.event else "",
+        )
+        new.append(engagement)
+    Engagement.objects.bulk_create(new)
+    return len(new)
+
+
+def _engagement(rec: Record, look: Lookups) -> Engagement:
+    kind = rec.require("kind")
+    if kind not in EngagementKind.values:
+        raise DemoDataError(f"{rec.where}：未知的对接方式「{kind}」")
+    county_id = look.find(look.regions, rec.get("county"), "区划代码", rec)
+    return Engagement(
+        enterprise_id=look.find(look.enterprises, rec.require("enterprise"), "企业键", rec),
+        chain_id=look.find(look.chains, rec.get("chain"), "产业链代码", rec),
+        county_id=county_id,
+        event=look.find(look.events, rec.get("event"), "活动键", rec),
+        date=_date(rec, "date", required=True),
+        kind=kind,
+        officer=look.officers.get(county_id),
+        is_demo=rec.is_demo,
+    )

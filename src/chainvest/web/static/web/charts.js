@@ -1,0 +1,124 @@
+/* ECharts for the dashboard and chain pages. Data comes from json_script blocks. */
+(function () {
+  "use strict";
+
+  var PALETTE = ["#1890ff", "#13c2c2", "#52c41a", "#faad14", "#f5222d", "#722ed1", "#eb2f96",
+    "#fa8c16", "#2f54eb", "#a0d911"];
+  var STAGE_COLOURS = ["#1890ff", "#faad14", "#52c41a"];
+
+  function readData(el) {
+    var source = document.getElementById(el.dataset.source);
+    if (!source) { return null; }
+    var data = JSON.parse(source.textContent);
+    return el.dataset.key ? data[el.dataset.key] : data;
+  }
+
+  function empty(el) {
+    el.classList.add("chart-empty");
+    el.textContent = "暂无数据";
+  }
+
+  function yi(value) {
+    return Number(value.toFixed(2)).toLocaleString("zh-CN");
+  }
+
+  var renderers = {
+    "units-bar": function (rows) {
+      return {
+        color: PALETTE,
+        tooltip: { trigger: "axis" },
+        legend: { top: 0, data: ["协议投资(亿元)", "签约项目(个)"] },
+        grid: { left: 50, right: 50, bottom: 60, top: 50 },
+        xAxis: { type: "category", data: rows.map(function (r) { return r.label; }),
+          axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 } },
+        yAxis: [{ type: "value", name: "亿元" }, { type: "value", name: "个", minInterval: 1 }],
+        series: [
+          { name: "协议投资(亿元)", type: "bar", barMaxWidth: 36,
+            data: rows.map(function (r) { return Number(r.investment_yi.toFixed(2)); }) },
+          { name: "签约项目(个)", type: "line", yAxisIndex: 1,
+            data: rows.map(function (r) { return r.count; }) }
+        ]
+      };
+    },
+    "chain-ring": function (rows) {
+      return {
+        color: PALETTE,
+        tooltip: { trigger: "item", formatter: function (p) {
+          return p.name + "<br>" + yi(p.value) + " 亿元（" + p.percent + "%）<br>" +
+            p.data.count + " 个项目";
+        } },
+        legend: { type: "scroll", orient: "vertical", right: 10, top: 20, bottom: 20 },
+        series: [{ type: "pie", radius: ["45%", "70%"], center: ["40%", "50%"],
+          label: { formatter: "{b}" },
+          data: rows.map(function (r) {
+            return { name: r.label, value: Number(r.investment_yi.toFixed(2)), count: r.count };
+          }) }]
+      };
+    },
+    "monthly-line": function (rows) {
+      return {
+        color: ["#f5222d", "#1890ff"],
+        tooltip: { trigger: "axis" },
+        legend: { top: 0, data: ["协议投资(亿元)", "签约项目(个)"] },
+        grid: { left: 50, right: 50, bottom: 30, top: 50 },
+        xAxis: { type: "category", data: rows.map(function (r) { return r.month; }) },
+        yAxis: [{ type: "value", name: "亿元" }, { type: "value", name: "个", minInterval: 1 }],
+        series: [
+          { name: "协议投资(亿元)", type: "line", smooth: true, areaStyle: { opacity: 0.15 },
+            data: rows.map(function (r) { return Number(r.investment_yi.toFixed(2)); }) },
+          { name: "签约项目(个)", type: "bar", yAxisIndex: 1, barMaxWidth: 24,
+            data: rows.map(function (r) { return r.count; }) }
+        ]
+      };
+    },
+    "chain-graph": function (graph) {
+      if (!graph.nodes.length) { return null; }
+      return {
+        tooltip: { formatter: function (p) {
+          return p.dataType === "node" ? p.data.stage + " · " + p.data.name : "";
+        } },
+        legend: { top: 0, data: graph.stages },
+        series: [{
+          type: "graph", layout: "none", roam: true, draggable: true,
+          zoom: 0.8,
+          categories: graph.stages.map(function (name, i) {
+            return { name: name, itemStyle: { color: STAGE_COLOURS[i] } };
+          }),
+          symbolSize: 16, edgeSymbol: ["none", "arrow"], edgeSymbolSize: 8,
+          label: { show: true, position: "bottom" },
+          lineStyle: { color: "#909399", curveness: 0.15 },
+          data: graph.nodes.map(function (n) {
+            return { id: n.id, name: n.name, stage: n.stage, category: n.category, x: n.x, y: n.y };
+          }),
+          links: graph.edges.map(function (e) {
+            // Flows carry the arrow; the tree (link → sub-link) is a plain dashed line.
+            return e.kind === "tree"
+              ? { source: e.source, target: e.target, symbol: ["none", "none"],
+                lineStyle: { type: "dashed", curveness: 0 } }
+              : { source: e.source, target: e.target };
+          })
+        }]
+      };
+    }
+  };
+
+  function draw(el) {
+    var render = renderers[el.dataset.chart];
+    var data = readData(el);
+    var option = render && data && (Array.isArray(data) ? data.length : true) ? render(data) : null;
+    if (!option) { empty(el); return; }
+    var chart = window.echarts.init(el);
+    chart.setOption(option);
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+
+  function drawAll(root) {
+    if (!window.echarts) { return; }
+    root.querySelectorAll("[data-chart]").forEach(function (el) {
+      if (!window.echarts.getInstanceByDom(el)) { draw(el); }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { drawAll(event.target); });
+})();
