@@ -176,7 +176,7 @@ def test_second_load_creates_nothing_and_changes_nothing(industry):
     load_chain_templates(CHAIN_DIR)
     before = _snapshot()
     counts = load_chain_templates(CHAIN_DIR)
-    assert (counts["created"], counts["updated"]) == (0, 0)
+    assert (counts["created"], counts["updated"], counts["relations"]) == (0, 0, 0)
     assert _snapshot() == before
 
 
@@ -187,8 +187,20 @@ def test_reload_after_one_edit_updates_only_that_link(industry, tmp_path):
         next(n for n in data["links"] if n["code"] == "towers")["weight"] = 1
 
     counts = load_chain_templates(_bad_copy(tmp_path, "wind-power", lighter_towers))
-    assert (counts["created"], counts["updated"]) == (0, 1)
+    assert (counts["created"], counts["updated"], counts["relations"]) == (0, 1, 0)
     assert Link.objects.get(chain__code="wind-power", code="towers").weight == 1
+
+
+def test_reload_after_dropping_a_flow_removes_only_that_flow(industry, tmp_path):
+    load_chain_templates(CHAIN_DIR)
+
+    def drop_flow(data):
+        data["flows"].remove({"from": "towers", "to": "logistics-installation"})
+
+    counts = load_chain_templates(_bad_copy(tmp_path, "wind-power", drop_flow))
+    assert (counts["created"], counts["updated"], counts["relations"]) == (0, 0, 1)
+    towers = Link.objects.get(chain__code="wind-power", code="towers")
+    assert not towers.feeds.exists()
 
 
 def test_industry_codes_are_skipped_when_the_industry_table_is_empty(db):
@@ -299,7 +311,7 @@ def test_exported_files_load_back_without_any_change(industry, tmp_path):
         text = yaml.safe_dump(export_chain(chain), allow_unicode=True, sort_keys=False)
         (tmp_path / f"{chain.code}.yaml").write_text(text, "utf-8")
     counts = load_chain_templates(tmp_path)
-    assert (counts["created"], counts["updated"]) == (0, 0)
+    assert (counts["created"], counts["updated"], counts["relations"]) == (0, 0, 0)
     assert _snapshot() == before
 
 

@@ -2,15 +2,29 @@
 
 from decimal import Decimal
 
+import pytest
+
 from chainvest.engine.text import format_yi
 from chainvest.events.models import Event
 from chainvest.reports.queries import event_figures, summary
 
 EVENT4_NAME = "“链”上昌吉 融入“丝路”昌吉州招商引资推介会暨项目签约仪式"
 EVENT4_INDUSTRIES = [
-    "装备制造", "生物医药", "新材料", "新能源", "光伏组件", "农副产品精深加工",
-    "大型城市商业综合体", "文化旅游",
+    "装备制造",
+    "生物医药",
+    "新材料",
+    "新能源",
+    "光伏组件",
+    "农副产品精深加工",
+    "大型城市商业综合体",
+    "文化旅游",
 ]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The demo creates five users; the production hasher would spend seconds on them."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def test_year_summary_matches_the_published_totals(demo):

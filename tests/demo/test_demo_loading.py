@@ -17,6 +17,12 @@ from chainvest.regions.loaders import load_reference
 DEMO_DIR = Path(settings.DATA_DIR) / "demo"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The demo creates five users; the production hasher would spend seconds on them."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _snapshot() -> dict[str, list]:
     """Every row of every model, history tables included, in primary-key order."""
     return {
@@ -82,7 +88,7 @@ def test_stage_without_its_date_is_refused(db, broken_copy):
     load_reference()
     started = 'construction, "2023-05-08", "2023-05-20",'
     _replace(broken_copy / "projects.yaml", started, 'construction, "2023-05-08", ~,')
-    with pytest.raises(DemoDataError, match="缺少 construction 日期"):
+    with pytest.raises(DemoDataError, match="阶段为 construction，缺少 construction 日期"):
         load_demo(broken_copy)
 
 
@@ -98,3 +104,8 @@ def test_unparseable_amount_is_refused(db, broken_copy):
     _replace(broken_copy / "projects.yaml", "agreed: 5亿元", "agreed: 五个亿左右")
     with pytest.raises(DemoDataError, match="agreed「五个亿左右」"):
         load_demo(broken_copy)
+
+
+def test_loading_without_reference_data_says_what_to_run_first(db):
+    with pytest.raises(DemoDataError, match="load_reference"):
+        load_demo()

@@ -3,9 +3,17 @@
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from chainvest.projects.models import STAGE_ORDER, Project, ProjectStage
 
 ARTICLE_DATE = dt.date(2023, 8, 18)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The demo creates five users; the production hasher would spend seconds on them."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def test_crrc_project_keeps_its_planned_lower_bound(demo):
@@ -66,7 +74,7 @@ def test_stage_dates_are_filled_up_to_the_stage_and_in_order(demo):
         dates = [project.stage_date(s) for s in reached]
         assert None not in dates, project.name
         assert dates == sorted(dates), project.name
-        assert all(project.stage_date(s) is None for s in STAGE_ORDER[len(reached):])
+        assert all(project.stage_date(s) is None for s in STAGE_ORDER[len(reached) :])
 
 
 def test_each_project_has_one_stage_change_per_stage_reached(demo):

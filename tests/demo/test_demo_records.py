@@ -1,5 +1,7 @@
 """Published records stay plain; everything illustrative is flagged is_demo (示例)."""
 
+import pytest
+
 from chainvest.accounts.models import Profile
 from chainvest.enterprises.models import Enterprise, EnterpriseRelation
 from chainvest.events.models import Event
@@ -7,14 +9,35 @@ from chainvest.projects.models import Engagement, Project
 
 PUBLISHED_ENTERPRISES = {
     # local enterprises named in public reports
-    "特变电工股份有限公司", "新疆东方希望有色金属有限公司", "新疆嘉润资源控股有限公司",
-    "新疆其亚硅业有限公司", "新疆天池能源有限责任公司", "新疆中泰化学阜康能源有限公司",
-    "中粮屯河", "新疆东方风电", "新疆蓝山屯河化工股份有限公司", "九圣禾种业股份有限公司",
+    "特变电工股份有限公司",
+    "新疆东方希望有色金属有限公司",
+    "新疆嘉润资源控股有限公司",
+    "新疆其亚硅业有限公司",
+    "新疆天池能源有限责任公司",
+    "新疆中泰化学阜康能源有限公司",
+    "中粮屯河",
+    "新疆东方风电",
+    "新疆蓝山屯河化工股份有限公司",
+    "九圣禾种业股份有限公司",
     # enterprises named by the August 2023 articles and the reports on referrals
-    "中车山东风电有限公司", "武汉禾元生物科技股份有限公司", "江西联晟电子股份有限公司",
-    "中国华电集团有限公司", "中国东方电气集团有限公司", "北京双杰电气股份有限公司", "四川其亚",
-    "山东能源集团有限公司", "国网新源", "南昌荣凯", "唐山海泰新能科技股份有限公司",
+    "中车山东风电有限公司",
+    "武汉禾元生物科技股份有限公司",
+    "江西联晟电子股份有限公司",
+    "中国华电集团有限公司",
+    "中国东方电气集团有限公司",
+    "北京双杰电气股份有限公司",
+    "四川其亚",
+    "山东能源集团有限公司",
+    "国网新源",
+    "南昌荣凯",
+    "唐山海泰新能科技股份有限公司",
 }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The demo creates five users; the production hasher would spend seconds on them."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def test_only_the_fourth_event_is_published(demo):
@@ -75,8 +98,11 @@ def test_every_engagement_is_illustrative_and_dated_2023(demo):
 def test_demo_users_have_their_roles_and_titles_not_names(demo):
     roles = dict(Profile.objects.values_list("user__username", "role"))
     assert {k: roles[k] for k in ("admin", "analyst", "leader", "qitai", "mulei")} == {
-        "admin": "admin", "analyst": "analyst", "leader": "leader",
-        "qitai": "officer", "mulei": "officer",
+        "admin": "admin",
+        "analyst": "analyst",
+        "leader": "leader",
+        "qitai": "officer",
+        "mulei": "officer",
     }
     qitai = Profile.objects.get(user__username="qitai")
     assert qitai.county.code == "652325"

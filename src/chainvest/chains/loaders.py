@@ -104,7 +104,9 @@ def _read_yaml(path: Path) -> Any:
         raise _Where(path).error(f"YAML 格式错误：{exc}") from exc
 
 
-def _text(where: _Where, data: dict, key: str, required: bool = False) -> str:
+def _text(
+    where: _Where, data: dict, key: str, required: bool = False, limit: int | None = None
+) -> str:
     value = data.get(key)
     if value is None or value == "":
         if required:
@@ -112,6 +114,8 @@ def _text(where: _Where, data: dict, key: str, required: bool = False) -> str:
         return ""
     if not isinstance(value, str):
         raise where.error(f"字段 {key} 应为文本")
+    if limit and len(value.strip()) > limit:
+        raise where.error(f"字段 {key} 超过 {limit} 个字符")
     return value.strip()
 
 
@@ -143,7 +147,7 @@ def _mapping(where: _Where, data: Any, allowed: set[str]) -> dict:
 
 
 def _slug(where: _Where, data: dict) -> str:
-    code = _text(where, data, "code", required=True)
+    code = _text(where, data, "code", required=True, limit=48)
     if not SLUG.match(code):
         raise where.error(f"代码「{code}」应为小写字母、数字和连字符")
     return code
@@ -165,7 +169,7 @@ def parse_clusters(path: Path) -> list[dict]:
         clusters.append(
             {
                 "code": code,
-                "name": _text(where, item, "name", required=True),
+                "name": _text(where, item, "name", required=True, limit=64),
                 "order": _integer(where, item, "order", 0, 0, 999),
                 "description": _text(where, item, "description"),
             }
@@ -204,7 +208,7 @@ def _parse_links(
         out.append(
             LinkSpec(
                 code=code,
-                name=_text(link_where, item, "name", required=True),
+                name=_text(link_where, item, "name", required=True, limit=64),
                 stage=stage,
                 weight=_integer(link_where, item, "weight", 1, 1, 3),
                 products=_strings(link_where, item, "products"),
@@ -248,11 +252,11 @@ def parse_chain(path: Path, clusters: set[str], known_codes: set[str] | None) ->
     spec = ChainSpec(
         path=path,
         code=code,
-        name=_text(where, data, "name", required=True),
+        name=_text(where, data, "name", required=True, limit=64),
         cluster=cluster,
         order=_integer(where, data, "order", 0, 0, 999),
         description=_text(where, data, "description"),
-        chief_title=_text(where, data, "chief_title"),
+        chief_title=_text(where, data, "chief_title", limit=64),
         sources=_strings(where, data, "sources"),
         note=_text(where, data, "note"),
     )
@@ -303,6 +307,7 @@ def read_templates(directory: Path) -> tuple[list[dict], list[ChainSpec]]:
 class _Tally:
     created: int = 0
     updated: int = 0
+    relations: int = 0  # flow and industry-code pairs added or removed
 
 
 def _save_changed(obj: models.Model, values: dict[str, Any], tally: _Tally) -> None:
@@ -352,7 +357,12 @@ def _sync_links(chain: Chain, spec: ChainSpec, tally: _Tally) -> dict[str, Link]
 
 
 def _sync_pairs(
-    through: type[models.Model], left: str, right: str, owned: dict, wanted: set, tally: _Tally
+    through: type[models.Model],
+    left: str,
+    right: str,
+    owned: set[int],
+    wanted: set[tuple[int, int]],
+    tally: _Tally,
 ) -> None:
     """Make the (left, right) rows of `through` whose left end is in `owned` equal `wanted`."""
     rows = through.objects.filter(**{f"{left}__in": owned}).values_list("pk", left, right)
@@ -362,17 +372,18 @@ def _sync_pairs(
     if stale:
         through.objects.filter(pk__in=stale).delete()
     through.objects.bulk_create([through(**{left: a, right: b}) for a, b in fresh])
-    tally.updated += len(stale) + len(fresh)
+    tally.relations += len(stale) + len(fresh)
 
 
-def _sync_relations(spec: ChainSpec, links: dict[str, Link], tally: _Tally) -> None:
+def _sync_relations(
+    spec: ChainSpec, links: dict[str, Link], code_ids: dict[str, int], tally: _Tally
+) -> None:
     ids = {link.id for link in links.values()}
     # Flows leaving this chain's named links are owned by the file; others are left alone.
     flows = {(links[a].id, links[b].id) for a, b in spec.flows}
     _sync_pairs(Link.feeds.through, "from_link_id", "to_link_id", ids, flows, tally)
-    if not IndustryCode.objects.exists():
+    if not code_ids:  # no industry table loaded: codes were not checked and are not linked
         return
-    code_ids = dict(IndustryCode.objects.values_list("code", "id"))
     wanted = {(links[s.code].id, code_ids[c]) for s in spec.links for c in s.industry_codes}
     _sync_pairs(Link.industry_codes.through, "link_id", "industrycode_id", ids, wanted, tally)
 
@@ -383,6 +394,7 @@ def _write(clusters: list[dict], specs: list[ChainSpec]) -> _Tally:
         values = {k: v for k, v in item.items() if k != "code"}
         _upsert(Cluster, {"code": item["code"]}, values, tally)
     cluster_ids = dict(Cluster.objects.values_list("code", "id"))
+    code_ids = dict(IndustryCode.objects.filter(level=4).values_list("code", "id"))
     for spec in specs:
         values = {
             "name": spec.name,
@@ -394,7 +406,7 @@ def _write(clusters: list[dict], specs: list[ChainSpec]) -> _Tally:
             "is_demo": False,
         }
         chain = _upsert(Chain, {"code": spec.code}, values, tally)
-        _sync_relations(spec, _sync_links(chain, spec, tally), tally)
+        _sync_relations(spec, _sync_links(chain, spec, tally), code_ids, tally)
     return tally
 
 
@@ -402,7 +414,8 @@ def load_chain_templates(directory: Path | None = None) -> dict[str, int]:
     """Load clusters.yaml and every chain file of `directory` (default DATA_DIR/chains).
 
     Raises ValueError naming the file and the field or link that is wrong; then nothing changed.
-    Returns counts: clusters, chains, links, flows in the files; created and updated rows.
+    Returns counts: clusters, chains, links, flows in the files; rows created and updated, and
+    relations (flow and industry-code pairs) added or removed.
     """
     directory = Path(directory) if directory else Path(settings.DATA_DIR) / "chains"
     clusters, specs = read_templates(directory)
@@ -415,6 +428,7 @@ def load_chain_templates(directory: Path | None = None) -> dict[str, int]:
         "flows": sum(len(s.flows) for s in specs),
         "created": tally.created,
         "updated": tally.updated,
+        "relations": tally.relations,
     }
 
 

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 
 from chainvest.engine.text import Money, format_yi
 from chainvest.projects.models import ProjectStage
+from chainvest.web.display import user_label
 
 register = template.Library()
 
@@ -73,3 +74,9 @@ def demo_tag(record: Any) -> str:
     if not getattr(record, "is_demo", False):
         return ""
     return format_html('<span class="tag tag-demo" title="{}">示例</span>', "示例数据，仅作演示")
+
+
+@register.filter
+def who(user: Any) -> str:
+    """A person's display name; records without one (imports, the demo) show 系统."""
+    return user_label(user)

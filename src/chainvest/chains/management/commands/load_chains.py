@@ -20,5 +20,5 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             "产业集群 {clusters} 个，产业链 {chains} 条，环节 {links} 个，流向 {flows} 条；"
-            "新建 {created} 行，更新 {updated} 处".format(**counts)
+            "新建 {created} 行，更新 {updated} 行，关联增删 {relations} 处".format(**counts)
         )

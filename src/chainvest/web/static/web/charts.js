@@ -49,7 +49,7 @@
         } },
         legend: { type: "scroll", orient: "vertical", right: 10, top: 20, bottom: 20 },
         series: [{ type: "pie", radius: ["45%", "70%"], center: ["40%", "50%"],
-          label: { formatter: "{b}" },
+          label: { formatter: "{b}" }, minShowLabelAngle: 8,
           data: rows.map(function (r) {
             return { name: r.label, value: Number(r.investment_yi.toFixed(2)), count: r.count };
           }) }]
@@ -64,7 +64,7 @@
         xAxis: { type: "category", data: rows.map(function (r) { return r.month; }) },
         yAxis: [{ type: "value", name: "亿元" }, { type: "value", name: "个", minInterval: 1 }],
         series: [
-          { name: "协议投资(亿元)", type: "line", smooth: true, areaStyle: { opacity: 0.15 },
+          { name: "协议投资(亿元)", type: "line", areaStyle: { opacity: 0.15 },
             data: rows.map(function (r) { return Number(r.investment_yi.toFixed(2)); }) },
           { name: "签约项目(个)", type: "bar", yAxisIndex: 1, barMaxWidth: 24,
             data: rows.map(function (r) { return r.count; }) }
