@@ -10,7 +10,7 @@ PASSWORD = "test-pass-123"
 
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
-    """PBKDF2's deliberate slowness is for attackers, not for a suite that logs in hundreds of times."""
+    """PBKDF2 is slow on purpose, against attackers; the suite logs in hundreds of times."""
     from django.conf import settings
     from django.contrib.auth.hashers import get_hashers
 

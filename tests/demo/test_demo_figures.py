@@ -2,8 +2,6 @@
 
 from decimal import Decimal
 
-import pytest
-
 from chainvest.engine.text import format_yi
 from chainvest.events.models import Event
 from chainvest.reports.queries import event_figures, summary
@@ -19,12 +17,6 @@ EVENT4_INDUSTRIES = [
     "大型城市商业综合体",
     "文化旅游",
 ]
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The demo creates five users; the production hasher would spend seconds on them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def test_year_summary_matches_the_published_totals(demo):

@@ -17,12 +17,6 @@ from chainvest.regions.loaders import load_reference
 DEMO_DIR = Path(settings.DATA_DIR) / "demo"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The demo creates five users; the production hasher would spend seconds on them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _snapshot() -> dict[str, list]:
     """Every row of every model, history tables included, in primary-key order."""
     return {

@@ -3,17 +3,9 @@
 import datetime as dt
 from decimal import Decimal
 
-import pytest
-
 from chainvest.projects.models import STAGE_ORDER, Project, ProjectStage
 
 ARTICLE_DATE = dt.date(2023, 8, 18)
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The demo creates five users; the production hasher would spend seconds on them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def test_crrc_project_keeps_its_planned_lower_bound(demo):

@@ -1,7 +1,5 @@
 """Published records stay plain; everything illustrative is flagged is_demo (示例)."""
 
-import pytest
-
 from chainvest.accounts.models import Profile
 from chainvest.enterprises.models import Enterprise, EnterpriseRelation
 from chainvest.events.models import Event
@@ -32,12 +30,6 @@ PUBLISHED_ENTERPRISES = {
     "南昌荣凯",
     "唐山海泰新能科技股份有限公司",
 }
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The demo creates five users; the production hasher would spend seconds on them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def test_only_the_fourth_event_is_published(demo):

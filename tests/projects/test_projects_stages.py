@@ -38,18 +38,26 @@ def test_new_project_starts_as_a_dated_lead(project):
 
 
 def test_moving_forward_records_the_date_and_the_change(cast, project):
-    change = transition_project(cast["qitai"], project, "negotiating", {"negotiating": D(2023, 4, 2)})
+    change = transition_project(
+        cast["qitai"], project, "negotiating", {"negotiating": D(2023, 4, 2)}
+    )
     project.refresh_from_db()
     assert project.stage == "negotiating"
     assert project.negotiating_date == D(2023, 4, 2)
-    assert (change.from_stage, change.to_stage, change.is_correction) == ("lead", "negotiating", False)
+    assert (change.from_stage, change.to_stage, change.is_correction) == (
+        "lead",
+        "negotiating",
+        False,
+    )
 
 
 def test_skipping_stages_needs_every_skipped_stage_date(cast, project):
     before = snapshot(project)
     with pytest.raises(StageError, match="签约日期"):
         transition_project(
-            cast["qitai"], project, "registered",
+            cast["qitai"],
+            project,
+            "registered",
             {"negotiating": D(2023, 4, 1), "registered": D(2023, 6, 1)},
         )
     assert snapshot(project) == before
@@ -95,7 +103,9 @@ def test_correction_goes_back_clears_later_dates_and_is_recorded(cast, project):
     )
     project.refresh_from_db()
     assert (project.stage, project.signed_date, project.negotiating_date) == (
-        "negotiating", None, D(2023, 4, 1),
+        "negotiating",
+        None,
+        D(2023, 4, 1),
     )
     assert change.is_correction and change.reason == "协议尚未正式签署"
 

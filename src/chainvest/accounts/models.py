@@ -75,6 +75,9 @@ class ApiToken(models.Model):
 
     objects = ApiTokenQuerySet.as_manager()
 
+    def __str__(self) -> str:
+        return f"{self.user} 的访问令牌（{self.created_at:%Y-%m-%d}）"
+
     @classmethod
     def issue(cls, user, days: int | None = None) -> tuple["ApiToken", str]:
         raw = secrets.token_urlsafe(32)

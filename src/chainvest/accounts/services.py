@@ -18,7 +18,9 @@ def create_user(
     if role not in Role.values:
         raise ValueError(f"未知角色：{role}")
     user = get_user_model().objects.create_user(
-        username=username, password=password, is_staff=role == Role.ADMIN,
+        username=username,
+        password=password,
+        is_staff=role == Role.ADMIN,
         is_superuser=role == Role.ADMIN,
     )
     Profile.objects.create(

@@ -93,8 +93,20 @@ def format_yi(wan: Decimal | int | None) -> str:
     return text
 
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-           "七": 7, "八": 8, "九": 9}
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _BIG_UNITS = {"亿": Decimal(10000), "万": Decimal(1)}  # in 万元
 _NUMBER = r"[0-9０-９.．,，零〇一二两三四五六七八九十百千]+"
@@ -165,7 +177,7 @@ def parse_money(text: str) -> Money:
     lower = False
     for p in _LOWER_PREFIX:
         if s.startswith(p):
-            s, lower = s[len(p):], True
+            s, lower = s[len(p) :], True
             break
     for suf in _LOWER_SUFFIX:
         if s.endswith(suf):

@@ -89,6 +89,9 @@ class EnterpriseLink(models.Model):
         ]
         verbose_name = verbose_name_plural = "企业环节归属"
 
+    def __str__(self) -> str:
+        return f"{self.enterprise} → {self.link}"
+
 
 class RelationKind(models.TextChoices):
     SUPPLIES = "supplies", "供应"
@@ -112,3 +115,6 @@ class EnterpriseRelation(models.Model):
             ),
         ]
         verbose_name = verbose_name_plural = "企业关系"
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.get_kind_display()} {self.target}"

@@ -53,7 +53,11 @@ class Project(models.Model):
 
     name = models.CharField("项目名称", max_length=200)
     investor = models.ForeignKey(
-        Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="projects",
+        Enterprise,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
         verbose_name="投资方",
     )
     investor_name = models.CharField("投资方名称", max_length=200, blank=True)
@@ -61,20 +65,36 @@ class Project(models.Model):
         Region, on_delete=models.PROTECT, related_name="projects", verbose_name="所属县市"
     )
     park = models.ForeignKey(
-        Park, null=True, blank=True, on_delete=models.PROTECT, related_name="projects",
+        Park,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
         verbose_name="所在园区",
     )
     chain = models.ForeignKey(
-        Chain, null=True, blank=True, on_delete=models.PROTECT, related_name="projects",
+        Chain,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
         verbose_name="所属产业链",
     )
     link = models.ForeignKey(
-        Link, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects",
+        Link,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
         verbose_name="目标环节",
     )
     industry = models.CharField("行业领域", max_length=64, blank=True)
     event = models.ForeignKey(
-        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="projects",
+        Event,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
         verbose_name="签约活动",
     )
     description = models.TextField("建设内容", blank=True)
@@ -115,8 +135,12 @@ class Project(models.Model):
     responsible_unit = models.CharField("责任单位", max_length=100, blank=True)
     liaison_leader = models.CharField("包联领导", max_length=64, blank=True)
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="projects", verbose_name="招商专员",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        verbose_name="招商专员",
     )
     source = models.TextField("资料来源", blank=True)
     is_demo = models.BooleanField("示例数据", default=False)
@@ -175,6 +199,9 @@ class StageChange(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = verbose_name_plural = "阶段变更"
 
+    def __str__(self) -> str:
+        return f"{self.project}: {self.from_stage} → {self.to_stage}"
+
 
 class FollowUp(models.Model):
     """跟进记录: a dated note on a project with the next step."""
@@ -193,6 +220,9 @@ class FollowUp(models.Model):
         ordering = ["-date", "-id"]
         verbose_name = verbose_name_plural = "跟进记录"
 
+    def __str__(self) -> str:
+        return f"{self.project} {self.date}"
+
 
 class EngagementKind(models.TextChoices):
     VISIT = "visit", "上门拜访"
@@ -208,7 +238,11 @@ class Engagement(models.Model):
         Enterprise, on_delete=models.PROTECT, related_name="engagements", verbose_name="企业"
     )
     chain = models.ForeignKey(
-        Chain, null=True, blank=True, on_delete=models.PROTECT, related_name="engagements",
+        Chain,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="engagements",
         verbose_name="对接产业链",
     )
     county = models.ForeignKey(
@@ -221,7 +255,10 @@ class Engagement(models.Model):
     kind = models.CharField("方式", max_length=16, choices=EngagementKind.choices)
     summary = models.TextField("情况", blank=True)
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     is_demo = models.BooleanField("示例数据", default=False)
@@ -229,3 +266,6 @@ class Engagement(models.Model):
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name = verbose_name_plural = "精准对接"
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.date}"

@@ -27,9 +27,21 @@ class StageError(ValidationError):
 
 # Fields a user may set through create/update; stage and its dates move only by transition.
 EDITABLE_FIELDS = {
-    "name", "investor_id", "investor_name", "county_id", "park_id", "chain_id", "link_id",
-    "industry", "event_id", "description", "fixed_asset_wan", "responsible_unit",
-    "liaison_leader", "officer_id", "source",
+    "name",
+    "investor_id",
+    "investor_name",
+    "county_id",
+    "park_id",
+    "chain_id",
+    "link_id",
+    "industry",
+    "event_id",
+    "description",
+    "fixed_asset_wan",
+    "responsible_unit",
+    "liaison_leader",
+    "officer_id",
+    "source",
 }
 MONEY_FIELDS = {"agreed", "planned"}
 
@@ -63,8 +75,10 @@ def _apply_fields(project: Project, data: dict[str, Any]) -> None:
             setattr(project, field, value)
     if project.link_id and project.chain_id and project.link.chain_id != project.chain_id:
         raise ValidationError({"link_id": "目标环节不属于所选产业链"})
-    if project.park_id and not project.park.region.is_within(project.county) and (
-        project.park.region.level != "city"
+    if (
+        project.park_id
+        and not project.park.region.is_within(project.county)
+        and (project.park.region.level != "city")
     ):
         raise ValidationError({"park_id": "园区不在所选县市内"})
     project.full_clean(exclude=["investor", "officer"])
@@ -157,7 +171,7 @@ def transition_project(
     reason: str = "",
     correction: bool = False,
 ) -> StageChange:
-    """Move a project to another stage under the rules above; refuse and change nothing otherwise."""
+    """Move a project to another stage under the rules above, or refuse and change nothing."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     require(can_write_project(user, project), "只能变更本县市/园区项目的阶段")
     updates, is_correction = _plan_move(project, to_stage, dates or {}, reason, correction)
@@ -170,14 +184,23 @@ def transition_project(
     project.save()
     when = project.stage_date(to_stage) or timezone.localdate()
     return StageChange.objects.create(
-        project=project, from_stage=from_stage, to_stage=to_stage, date=when,
-        is_correction=is_correction, reason=reason.strip(), user=user,
+        project=project,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        date=when,
+        is_correction=is_correction,
+        reason=reason.strip(),
+        user=user,
     )
 
 
 @transaction.atomic
 def add_follow_up(
-    user, project: Project, date: dt.date, note: str, next_step: str = "",
+    user,
+    project: Project,
+    date: dt.date,
+    note: str,
+    next_step: str = "",
     due_date: dt.date | None = None,
 ) -> FollowUp:
     require(can_write_project(user, project), "只能为本县市/园区的项目添加跟进记录")
@@ -191,6 +214,10 @@ def add_follow_up(
     if errors:
         raise ValidationError(errors)
     return FollowUp.objects.create(
-        project=project, date=date, note=note.strip(), next_step=next_step.strip(),
-        due_date=due_date, author=user,
+        project=project,
+        date=date,
+        note=note.strip(),
+        next_step=next_step.strip(),
+        due_date=due_date,
+        author=user,
     )

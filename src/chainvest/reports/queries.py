@@ -68,7 +68,8 @@ def event_figures(event: Event) -> EventFigures:
     projects = Project.objects.signed().filter(event=event)
     industries = list(
         dict.fromkeys(
-            projects.exclude(industry="").order_by("signed_date", "id")
+            projects.exclude(industry="")
+            .order_by("signed_date", "id")
             .values_list("industry", flat=True)
         )
     )
@@ -120,8 +121,12 @@ def breakdown(projects: QuerySet[Project], field: str, label_field: str) -> list
         .order_by("-lo", label_field)
     )
     return [
-        {"key": r[field], "label": r[label_field] or "未指定", "count": r["count"],
-         "investment_yi": float((r["lo"] or 0) / 10000)}
+        {
+            "key": r[field],
+            "label": r[label_field] or "未指定",
+            "count": r["count"],
+            "investment_yi": float((r["lo"] or 0) / 10000),
+        }
         for r in rows
     ]
 
