@@ -8,6 +8,14 @@ from chainvest.regions.models import Region, RegionLevel
 PASSWORD = "test-pass-123"
 
 
+def pytest_configure(config):
+    # Persistent connections outlive the live server's threads and then block PostgreSQL from
+    # dropping the test database at the end of the run.
+    from django.conf import settings
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hashing():
     """PBKDF2 is slow on purpose, against attackers; the suite logs in hundreds of times."""

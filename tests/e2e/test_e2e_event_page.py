@@ -37,10 +37,19 @@ def browser_page():
         browser.close()
 
 
-def test_analyst_logs_in_and_reads_1026_on_the_fourth_event(live_server, demo, browser_page):
+@pytest.fixture
+def fourth_event(demo) -> Event:
+    # Read before the browser starts: inside Playwright's greenlet the ORM would open a second
+    # connection that outlives the test and keeps PostgreSQL from dropping the test database.
+    return Event.objects.get(date="2023-08-18")
+
+
+def test_analyst_logs_in_and_reads_1026_on_the_fourth_event(
+    live_server, fourth_event, browser_page
+):
     from django.conf import settings
 
-    event = Event.objects.get(date="2023-08-18")
+    event = fourth_event
     page = browser_page
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", "analyst")
