@@ -48,7 +48,7 @@ test: setup browser
 	$(BIN)/pytest
 
 bench: setup
-	@for f in bench/bench_*.py; do [ -e "$$f" ] && $(BIN)/python "$$f"; done; true
+	@for f in bench/bench_*.py; do $(BIN)/python "$$f" || exit 1; done
 
 lint: setup
 	$(BIN)/ruff check src tests bench

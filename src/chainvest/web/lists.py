@@ -1,4 +1,4 @@
-"""The project list's filters and paging for the web pages (the API keeps its own queries)."""
+"""The project list's filters and paging for the web pages."""
 
 from __future__ import annotations
 
@@ -8,32 +8,25 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 from chainvest.projects.models import Project
+from chainvest.projects.queries import project_list
 
 PAGE_SIZES = (10, 20, 50)
 
-# Search-form field → ORM lookup; the form has already turned codes into objects.
-FILTER_LOOKUPS = {
-    "county": "county",
-    "park": "park",
-    "chain": "chain",
-    "stage": "stage",
-    "event": "event",
-}
+def _code(obj: Any) -> str | None:
+    return obj.code if obj else None
 
 
 def filter_projects(criteria: dict[str, Any]) -> QuerySet[Project]:
-    """Active projects matching the search form's valid fields, newest signing first."""
-    qs = Project.objects.active().with_relations()
-    lookups = {
-        lookup: criteria[field]
-        for field, lookup in FILTER_LOOKUPS.items()
-        if criteria.get(field) not in (None, "")
-    }
-    qs = qs.filter(**lookups)
-    name = (criteria.get("name") or "").strip()
-    if name:
-        qs = qs.filter(name__icontains=name)
-    return qs.order_by("-signed_date", "-id")
+    """The search form's valid fields, passed to the one project query the API uses too."""
+    event = criteria.get("event")
+    return project_list(
+        county=_code(criteria.get("county")),
+        park=_code(criteria.get("park")),
+        chain=_code(criteria.get("chain")),
+        stage=criteria.get("stage") or None,
+        event=event.pk if event else None,
+        search=(criteria.get("name") or "").strip() or None,
+    )
 
 
 def page_size(value: Any) -> int:

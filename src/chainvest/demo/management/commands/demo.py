@@ -22,10 +22,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         try:
-            load_reference()
+            reference = load_reference()
             result = load_demo()
         except (DemoDataError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            f"参考数据本次新建：行政区划 {reference['regions']}，园区 {reference['parks']}，"
+            f"行业分类 {reference['industries']}"
+        )
         counts = "，".join(f"{LABELS.get(k, k)} {v}" for k, v in result["created"].items())
         self.stdout.write(f"示例数据已加载，本次新建：{counts}")
         if result["new_users"]:
