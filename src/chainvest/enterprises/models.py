@@ -62,7 +62,10 @@ class Enterprise(models.Model):
 
     def clean(self) -> None:
         if self.uscc:
-            self.uscc = validate_uscc(self.uscc)
+            try:
+                self.uscc = validate_uscc(self.uscc)
+            except USCCError:
+                pass  # the field's validator has already reported it, with the same message
 
 
 class AssignmentSource(models.TextChoices):

@@ -12,6 +12,7 @@ from chainvest.projects.queries import project_list
 
 PAGE_SIZES = (10, 20, 50)
 
+
 def _code(obj: Any) -> str | None:
     return obj.code if obj else None
 
