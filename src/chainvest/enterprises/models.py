@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -32,6 +33,12 @@ class Enterprise(models.Model):
         validators=[check_uscc],
     )
     former_names = models.JSONField("曾用名", default=list, blank=True)
+    # Name folded for matching (full/half-width brackets, spaces, case); see enterprises.names.
+    name_key = models.CharField("名称匹配键", max_length=200, blank=True, db_index=True)
+    legal_representative = models.CharField("法定代表人", max_length=100, blank=True)
+    established_date = models.DateField("成立日期", null=True, blank=True)
+    enterprise_type = models.CharField("企业类型", max_length=100, blank=True)
+    address = models.CharField("注册地址", max_length=300, blank=True)
     region = models.ForeignKey(
         Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name="所属区划"
     )
@@ -44,11 +51,35 @@ class Enterprise(models.Model):
     registered_capital_wan = models.DecimalField(
         "注册资本(万元)", max_digits=18, decimal_places=4, null=True, blank=True
     )
+    # The capital as the vendor wrote it ("200万美元"); the 万元 figure is only set for CNY.
+    registered_capital_text = models.CharField("注册资本(原文)", max_length=64, blank=True)
+    registered_capital_currency = models.CharField("注册资本币种", max_length=8, default="CNY")
+    paid_in_capital_wan = models.DecimalField(
+        "实缴资本(万元)", max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    insured_count = models.PositiveIntegerField("参保人数", null=True, blank=True)
+    is_listed = models.BooleanField("上市企业", default=False)
     business_scope = models.TextField("经营范围", blank=True)
     status = models.CharField("登记状态", max_length=32, blank=True)
     is_chain_leader = models.BooleanField("链主企业", default=False)
     is_demo = models.BooleanField("示例数据", default=False)
     archived = models.BooleanField("已归档", default=False)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        verbose_name="已合并到",
+    )
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="最近导入批次",
+    )
 
     history = HistoricalRecords()
     objects = EnterpriseQuerySet.as_manager()
@@ -121,3 +152,114 @@ class EnterpriseRelation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.get_kind_display()} {self.target}"
+
+
+class ImportStatus(models.TextChoices):
+    RUNNING = "running", "导入中"
+    FAILED = "failed", "导入失败"
+    DONE = "done", "已完成"
+
+
+class ImportBatch(models.Model):
+    """One import of a vendor file: its progress, outcome and the row-by-row error report."""
+
+    file_name = models.CharField("文件名", max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=ImportStatus.choices)
+    skip_invalid = models.BooleanField("跳过错误行", default=False)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    rejected_count = models.PositiveIntegerField(default=0)
+    column_map = models.JSONField("列映射", default=dict, blank=True)
+    errors = models.JSONField("错误明细", default=list, blank=True)
+    report_path = models.CharField("错误报告", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "企业导入批次"
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+
+class DuplicateReason(models.TextChoices):
+    SAME_USCC = "uscc", "统一社会信用代码相同"
+    SAME_NAME = "name", "名称相同（全半角、空格差异）"
+    FORMER_NAME = "former_name", "曾用名相同"
+    BRANCH = "branch", "分公司与总公司"
+
+
+class CandidateStatus(models.TextChoices):
+    OPEN = "open", "待处理"
+    MERGED = "merged", "已合并"
+    DISMISSED = "dismissed", "非重复"
+
+
+class DuplicateCandidate(models.Model):
+    """A pair that may be one enterprise, waiting in the merge queue."""
+
+    first = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField("原因", max_length=16, choices=DuplicateReason.choices)
+    score = models.FloatField("相似度", default=1.0)
+    status = models.CharField(
+        max_length=16, choices=CandidateStatus.choices, default=CandidateStatus.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["status", "-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_unique"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="duplicate_pair_ordered"
+            ),
+        ]
+        verbose_name = verbose_name_plural = "疑似重复企业"
+
+    def __str__(self) -> str:
+        return f"{self.first} ~ {self.second}"
+
+
+class MergeRecord(models.Model):
+    """A merge of `merged` into `survivor`, with what moved, so it can be undone."""
+
+    survivor = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    candidate = models.ForeignKey(
+        DuplicateCandidate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moved = models.JSONField("迁移记录", default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        verbose_name = verbose_name_plural = "企业合并记录"
+
+    def __str__(self) -> str:
+        return f"{self.merged} → {self.survivor}"
