@@ -91,3 +91,18 @@ def test_format_yi_uses_separators_and_two_decimals():
     assert format_yi(Decimal(10_260_000)) == "1,026"
     assert format_yi(Decimal(11_125_500)) == "1,112.55"
     assert format_yi(None) == "-"
+
+
+def test_name_key_folds_brackets_width_and_spaces():
+    from chainvest.engine.names import name_key
+
+    assert name_key("腾讯科技（深圳）有限公司") == name_key("腾讯科技(深圳)有限公司")
+    assert name_key(" 新疆 东方风电 有限公司") == "新疆东方风电有限公司"
+    assert name_key("ＡＢＣ科技有限公司") == "ABC科技有限公司"
+
+
+def test_branch_parent_finds_the_parent_company():
+    from chainvest.engine.names import branch_parent, name_key
+
+    assert branch_parent("特变电工股份有限公司昌吉分公司") == name_key("特变电工股份有限公司")
+    assert branch_parent("特变电工股份有限公司") is None
