@@ -54,3 +54,8 @@ def can_write_chains(user) -> bool:
 def require(allowed: bool, message: str = "没有权限执行此操作") -> None:
     if not allowed:
         raise PermissionDenied(message)
+
+
+def can_write_enterprises(user) -> bool:
+    """Keeping the pool clean (imports, merges, link assignments) is the bureau's work."""
+    return role_of(user) in {Role.ADMIN, Role.ANALYST}

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from chainvest.web import views
+from chainvest.web import urls_import, urls_profile, urls_search, views
 
 app_name = "web"
 urlpatterns = [
@@ -25,3 +25,5 @@ urlpatterns = [
     path("events/", views.event_list, name="events"),
     path("events/<int:pk>/", views.event_detail, name="event"),
 ]
+# The enterprise-pool pages keep their routes beside their views.
+urlpatterns += urls_search.urlpatterns + urls_import.urlpatterns + urls_profile.urlpatterns

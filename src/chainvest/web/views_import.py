@@ -1,0 +1,237 @@
+"""The enterprise import pages: upload, map unknown columns, result with progress and report."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from chainvest.accounts.permissions import can_write_enterprises, require
+from chainvest.enterprises.importing import import_file, save_upload, upload_path
+from chainvest.enterprises.importing_read import (
+    FIELDS,
+    IGNORE,
+    ImportFileError,
+    open_table,
+    parse_mapping,
+)
+from chainvest.enterprises.importing_report import template_xlsx
+from chainvest.enterprises.models import ImportBatch, ImportStatus
+from chainvest.web.views import crumbs
+
+RECENT_BATCHES = 10
+TEMPLATE_HEADERS = [
+    "企业名称",
+    "统一社会信用代码",
+    "法定代表人",
+    "注册资本",
+    "实缴资本",
+    "成立日期",
+    "登记状态",
+    "所属省份",
+    "所属城市",
+    "所属区县",
+    "企业(机构)类型",
+    "国标行业门类",
+    "国标行业大类",
+    "国标行业中类",
+    "国标行业小类",
+    "参保人数",
+    "注册地址",
+    "经营范围",
+    "曾用名",
+    "是否上市",
+]
+
+
+can_import = can_write_enterprises
+
+
+def importer(view):
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        require(can_import(request.user), "只有系统管理员和招商分析员可以导入企业名录")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return crumbs(("导入企业名录", reverse("web:enterprise_import") if items else None), *items)
+
+
+@importer
+def enterprise_import(request: HttpRequest) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        skip = bool(request.POST.get("skip_invalid"))
+        if upload is None:
+            error = "请选择要导入的文件"
+        else:
+            try:
+                return _start(request, upload, skip)
+            except ImportFileError as exc:
+                error = str(exc)
+    return render(
+        request,
+        "web/import_upload.html",
+        {
+            "menu": "enterprise_import",
+            "crumbs": _crumbs(),
+            "error": error,
+            "batches": ImportBatch.objects.select_related("uploaded_by")[:RECENT_BATCHES],
+        },
+        status=400 if error else 200,
+    )
+
+
+def _start(request: HttpRequest, upload: Any, skip: bool) -> HttpResponse:
+    """Stage the file; ask for a mapping if some columns are unknown, else import at once."""
+    path = save_upload(upload.chunks(), upload.name)
+    try:
+        columns = open_table(path, require_name=False).columns
+    except ImportFileError:
+        shutil.rmtree(path.parent, ignore_errors=True)
+        raise
+    if columns.unknown or "name" not in columns.index:
+        return _mapping_page(request, path, upload.name, skip)
+    return _run(request, path, upload.name, skip, {})
+
+
+def _mapping_page(
+    request: HttpRequest, path: Path, name: str, skip: bool, error: str = ""
+) -> HttpResponse:
+    columns = open_table(path, require_name=False).columns
+    by_pos = {pos: key for key, pos in columns.index.items()}
+    rows = [
+        {"pos": i, "header": h, "field": by_pos.get(i, ""), "known": i in by_pos}
+        for i, h in enumerate(columns.headers)
+        if h
+    ]
+    return render(
+        request,
+        "web/import_mapping.html",
+        {
+            "menu": "enterprise_import",
+            "crumbs": _crumbs(("列映射", None)),
+            "token": path.parent.name,
+            "file_name": name,
+            "skip_invalid": skip,
+            "rows": rows,
+            "fields": [*FIELDS.items(), (IGNORE, "不导入")],
+            "missing_name": "name" not in columns.index,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@importer
+@require_POST
+def enterprise_import_map(request: HttpRequest) -> HttpResponse:
+    path = upload_path(request.POST.get("token", ""))
+    if path is None:
+        raise Http404("上传的文件已失效，请重新上传")
+    name = request.POST.get("file_name", path.name)[:255]
+    skip = bool(request.POST.get("skip_invalid"))
+    headers = open_table(path, require_name=False).columns.headers
+    chosen = {h: request.POST.get(f"map_{i}", "") for i, h in enumerate(headers) if h}
+    try:
+        mapping = parse_mapping({h: target for h, target in chosen.items() if target})
+        if "name" not in mapping.values() and not _has_name(path, mapping):
+            raise ImportFileError("请指定哪一列是“企业名称”")
+    except ImportFileError as exc:
+        return _mapping_page(request, path, name, skip, str(exc))
+    return _run(request, path, name, skip, mapping)
+
+
+def _has_name(path: Path, mapping: dict[str, str]) -> bool:
+    return "name" in open_table(path, mapping, require_name=False).columns.index
+
+
+def _run(
+    request: HttpRequest, path: Path, name: str, skip: bool, mapping: dict[str, str]
+) -> HttpResponse:
+    try:
+        result = import_file(
+            path,
+            user=request.user,
+            skip_invalid=skip,
+            mapping=mapping,
+            file_name=name,
+            rejects_path=path.with_name("rejects.xlsx"),
+        )
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)  # the report keeps what was wrong
+    return redirect("web:enterprise_import_result", pk=result.batch.pk)
+
+
+def _batch_context(batch: ImportBatch) -> dict[str, Any]:
+    total = batch.total_rows or batch.processed_rows
+    percent = 100 if batch.status != ImportStatus.RUNNING else 0
+    if batch.status == ImportStatus.RUNNING and total:
+        percent = min(99, int(batch.processed_rows * 100 / total))
+    unknown = [h for h, f in (batch.column_map or {}).items() if not f]
+    return {
+        "batch": batch,
+        "percent": percent,
+        "running": batch.status == ImportStatus.RUNNING,
+        "lines": [_line(e) for e in batch.errors],
+        "more_errors": max(0, batch.rejected_count - len(batch.errors)),
+        "unknown_columns": unknown,
+        "imported": batch.created_count + batch.updated_count,
+        "unchanged": max(
+            0, batch.total_rows - batch.created_count - batch.updated_count - batch.rejected_count
+        ),
+    }
+
+
+def _line(error: dict[str, Any]) -> str:
+    if not error.get("row"):
+        return error["message"]
+    value = f"「{error['value']}」" if error.get("value") else ""
+    return f"第 {error['row']} 行【{error['column']}】{value}：{error['message']}"
+
+
+@importer
+def enterprise_import_result(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch.objects.select_related("uploaded_by"), pk=pk)
+    context = _batch_context(batch)
+    context.update({"menu": "enterprise_import", "crumbs": _crumbs((batch.file_name, None))})
+    return render(request, "web/import_result.html", context)
+
+
+@importer
+def enterprise_import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    response = render(request, "web/import_status.html", _batch_context(batch))
+    if batch.status != ImportStatus.RUNNING and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"  # the finished page shows the result and the errors
+    return response
+
+
+@importer
+def enterprise_import_report(request: HttpRequest, pk: int) -> FileResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    path = Path(batch.report_path) if batch.report_path else None
+    if path is None or not path.is_file():
+        raise Http404("该批次没有错误报告")
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"导入错误报告_{batch.pk}.xlsx"
+    )
+
+
+@importer
+def enterprise_import_template(request: HttpRequest) -> FileResponse:
+    data = io.BytesIO(template_xlsx(TEMPLATE_HEADERS))
+    return FileResponse(data, as_attachment=True, filename="企业名录导入模板.xlsx")
