@@ -15,8 +15,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from chainvest.accounts.models import Role
-from chainvest.accounts.permissions import require, role_of
+from chainvest.accounts.permissions import can_write_enterprises, require
 from chainvest.chains.models import Link
 from chainvest.engine.classify import Classifier, LinkRule, Weights, evaluate_rows, read_labelled
 from chainvest.enterprises.models import AssignmentSource, Enterprise, EnterpriseLink
@@ -139,10 +138,7 @@ def _classify_chunk(classifier: Classifier, link_ids: list[int], rows: list[tupl
 
 
 def _require_curator(user) -> None:
-    require(
-        role_of(user) in {Role.ADMIN, Role.ANALYST},
-        "只有系统管理员和招商分析员可以调整企业的环节归属",
-    )
+    require(can_write_enterprises(user), "只有系统管理员和招商分析员可以调整企业的环节归属")
 
 
 def assign_manually(user, enterprise: Enterprise, link: Link, reasons: str = "") -> EnterpriseLink:
