@@ -158,3 +158,20 @@ def test_a_name_borne_by_very_many_rows_pairs_each_with_the_first_only():
     rows = [enterprise("新疆昌吉个体经营部（待补全）") for _ in range(60)]
     assert detect_all() == 59
     assert set(DuplicateCandidate.objects.values_list("first_id", flat=True)) == {rows[0].pk}
+
+
+def test_find_duplicates_command_fills_the_merge_queue(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from chainvest.enterprises.models import DuplicateCandidate, Enterprise
+
+    Enterprise.objects.create(name="腾讯科技（深圳）有限公司")
+    Enterprise.objects.create(name="腾讯科技(深圳)有限公司")
+    out = StringIO()
+    call_command("find-duplicates", stdout=out)
+    assert "1 对" in out.getvalue()
+    assert DuplicateCandidate.objects.count() == 1
+    call_command("find-duplicates", stdout=out)
+    assert DuplicateCandidate.objects.count() == 1

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from chainvest.accounts.models import Profile, Role
 from chainvest.demo.loader import DemoDataError, load_demo
+from chainvest.enterprises.classification import classify_enterprises
 from chainvest.regions.loaders import load_reference
 
 LABELS = {
@@ -24,6 +25,8 @@ class Command(BaseCommand):
         try:
             reference = load_reference()
             result = load_demo()
+            # Only enterprises without links: a second run then changes nothing.
+            placed = classify_enterprises(only_unplaced=True)
         except (DemoDataError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
@@ -32,6 +35,10 @@ class Command(BaseCommand):
         )
         counts = "，".join(f"{LABELS.get(k, k)} {v}" for k, v in result["created"].items())
         self.stdout.write(f"示例数据已加载，本次新建：{counts}")
+        self.stdout.write(
+            f"自动归入产业链环节：本次新归入企业 {placed['placed']} 家，"
+            f"写入环节归属 {placed['links']} 条"
+        )
         if result["new_users"]:
             self._print_logins(result["new_users"])
 
