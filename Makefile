@@ -47,7 +47,9 @@ run: demo
 test: setup browser
 	$(BIN)/pytest
 
+# The import benchmark's baseline is the sqlite3 shell's own `.import` (Debian package sqlite3).
 bench: setup
+	@command -v sqlite3 >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlite3 >/dev/null)
 	@for f in bench/bench_*.py; do $(BIN)/python "$$f" || exit 1; done
 
 lint: setup
