@@ -37,29 +37,11 @@ from django.core.management import call_command  # noqa: E402
 from chainvest.engine.text import USCC_ALPHABET, uscc_check_char  # noqa: E402
 from chainvest.enterprises.importing import import_file  # noqa: E402
 from chainvest.enterprises.models import Enterprise  # noqa: E402
+from chainvest.enterprises.synth import HEADERS as VENDOR_HEADERS  # noqa: E402
 from chainvest.regions.loaders import load_reference  # noqa: E402
 from chainvest.regions.models import IndustryCode, Region, RegionLevel  # noqa: E402
 
-HEADERS = [
-    "企业名称",
-    "统一社会信用代码",
-    "法定代表人",
-    "注册资本",
-    "成立日期",
-    "登记状态",
-    "所属省份",
-    "所属城市",
-    "所属区县",
-    "企业(机构)类型",
-    "国标行业门类",
-    "国标行业大类",
-    "国标行业中类",
-    "国标行业小类",
-    "参保人数",
-    "注册地址",
-    "经营范围",
-    "曾用名",
-]
+HEADERS = VENDOR_HEADERS
 WORDS = list("华鑫泰安恒盛达信通宏瑞丰源隆昌兴祥远博润天金新众汇诚德佳")
 TRADES = ["新材料", "能源", "科技", "化工", "装备", "农业", "食品", "建材", "物流", "电子"]
 FORMS = ["有限公司", "有限责任公司", "股份有限公司", "集团有限公司"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -31,13 +32,8 @@ Pair = tuple[int, int]
 
 
 def chunks(items: Iterable, size: int = CHUNK) -> Iterator[list]:
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
         yield batch
 
 

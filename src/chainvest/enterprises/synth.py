@@ -26,6 +26,7 @@ from typing import IO
 from chainvest.chains.loaders import CLUSTERS_FILE, parse_chain, parse_clusters
 from chainvest.engine.text import USCC_ALPHABET, uscc_check_char
 
+# The columns of a typical commercial-service export, in their order (the import reads any order).
 HEADERS = [
     "企业名称",
     "统一社会信用代码",
