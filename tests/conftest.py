@@ -14,6 +14,8 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # A background thread cannot see a test's uncommitted rows; one test turns it back on.
+    settings.IMPORT_IN_BACKGROUND = False
 
 
 @pytest.fixture(autouse=True, scope="session")

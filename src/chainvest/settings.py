@@ -113,5 +113,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 
+# Web uploads import in a background thread so the page can show progress; the tests turn
+# this off to run imports inside their own transaction.
+IMPORT_IN_BACKGROUND = env_bool("CHAINVEST_IMPORT_IN_BACKGROUND", True)
+
 # API tokens live this long unless the request asks for less.
 API_TOKEN_DAYS = int(env_str("CHAINVEST_API_TOKEN_DAYS", "30"))

@@ -147,3 +147,15 @@ def test_dates_in_vendor_spellings(text):
 def test_date_errors_raise_cell_errors():
     with pytest.raises(CellError):
         read_date("2020-02-30")
+
+
+def test_county_level_city_directly_under_a_province_may_stand_as_the_city(tmp_path, places):
+    # Vendors write 省直辖县级 units such as 仙桃市 in 所属城市 (and often again in 所属区县).
+    hubei = Region.objects.create(code="420000", name="湖北省", level=RegionLevel.PROVINCE)
+    Region.objects.create(code="429004", name="仙桃市", level=RegionLevel.COUNTY, parent=hubei)
+    rows = [
+        row(1, 所属省份="湖北省", 所属城市="仙桃市", 所属区县="仙桃市"),
+        row(2, 所属省份="湖北省", 所属城市="仙桃市", 所属区县=""),
+    ]
+    assert errors_of(tmp_path, *rows) == []
+    assert set(Enterprise.objects.values_list("region__code", flat=True)) == {"429004"}

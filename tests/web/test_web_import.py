@@ -166,3 +166,30 @@ def test_template_download_has_the_recognised_headers(client, world):
     response = f.signed_in(client, "t_admin").get(reverse("web:enterprise_import_template"))
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert [c.value for c in sheet[1]][:3] == ["企业名称", "统一社会信用代码", "法定代表人"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_web_import_runs_in_the_background_and_the_page_follows_it(
+    client, cast, changji, tmp_path, settings
+):
+    import time
+
+    industries()
+    settings.IMPORT_IN_BACKGROUND = True
+    f.signed_in(client, "t_analyst")
+    response = client.post(
+        reverse("web:enterprise_import"),
+        {"file": csv_upload(tmp_path, [row(i) for i in range(1, 41)])},
+    )
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:enterprise_import_result", args=[batch.pk])
+    assert batch.total_rows >= 40  # estimated before the thread starts, so the bar has a scale
+    deadline = time.monotonic() + 60
+    while batch.status == ImportStatus.RUNNING and time.monotonic() < deadline:
+        time.sleep(0.2)
+        batch.refresh_from_db()
+    assert (batch.status, batch.created_count) == (ImportStatus.DONE, 40)
+    status = client.get(reverse("web:enterprise_import_status", args=[batch.pk]))
+    assert "已完成" in status.content.decode() and "共处理 40 行" in status.content.decode()
+    assert Enterprise.objects.count() == 40

@@ -11,6 +11,7 @@ simple_history's bulk_update_with_history, so the before and after stay in histo
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -74,6 +75,7 @@ def import_file(
     rejects_path: Path | str | None = None,
     file_name: str | None = None,
     hooks: bool = True,
+    batch: ImportBatch | None = None,
 ) -> ImportResult:
     """Check every row of `path`, then write all of them (or, with skip_invalid, the good ones).
 
@@ -81,12 +83,7 @@ def import_file(
     importing_read.parse_mapping). The ImportBatch records progress, counts and errors.
     """
     path = Path(path)
-    batch = ImportBatch.objects.create(
-        file_name=file_name or path.name,
-        uploaded_by=user if getattr(user, "pk", None) else None,
-        status=ImportStatus.RUNNING,
-        skip_invalid=skip_invalid,
-    )
+    batch = batch or start_batch(path, user=user, skip_invalid=skip_invalid, file_name=file_name)
     try:
         table = open_table(path, mapping)
     except ImportFileError as exc:
@@ -105,6 +102,61 @@ def import_file(
     if hooks and result.ids:
         run_hooks(result.ids)
     return result
+
+
+def start_batch(
+    path: Path, *, user: Any = None, skip_invalid: bool = False, file_name: str | None = None
+) -> ImportBatch:
+    """The batch row a progress bar can follow from the start (total estimated up front)."""
+    return ImportBatch.objects.create(
+        file_name=file_name or path.name,
+        uploaded_by=user if getattr(user, "pk", None) else None,
+        status=ImportStatus.RUNNING,
+        skip_invalid=skip_invalid,
+        total_rows=estimate_rows(path),
+    )
+
+
+def estimate_rows(path: Path) -> int:
+    """Lines in a CSV or the sheet's row count in an XLSX, before the header is even found."""
+    try:
+        if path.suffix.lower() == ".csv":
+            with path.open("rb") as fh:
+                return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            return workbook.worksheets[0].max_row or 0
+        finally:
+            workbook.close()
+    except Exception:  # an unreadable file is reported by the import itself, not here
+        return 0
+
+
+def import_in_background(path: Path, *, batch: ImportBatch, on_done=None, **options: Any) -> None:
+    """Run import_file in a thread so the page can poll the batch's progress.
+
+    The import is one transaction, so a worker killed midway leaves the pool as it was; the
+    batch row (written outside that transaction) then shows the failure or stays 导入中.
+    """
+
+    def work() -> None:
+        try:
+            import_file(path, batch=batch, **options)
+        except Exception as exc:  # the batch must not stay 导入中 when the import crashed
+            log.exception("import of %s failed", path)
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportStatus.FAILED,
+                finished_at=timezone.now(),
+                errors=[RowError(0, "", "", f"导入中断：{exc}").as_dict()],
+            )
+        finally:
+            if on_done:
+                on_done()
+            connections.close_all()
+
+    threading.Thread(target=work, name=f"import-{batch.pk}", daemon=True).start()
 
 
 # --- checking ------------------------------------------------------------------------------

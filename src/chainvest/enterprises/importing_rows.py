@@ -279,10 +279,17 @@ class Places:
 
     def _resolve(self, province: str, city: str, county: str) -> int | None:
         p = self._province(province) if province else None
+        direct = self._directly_under(p, city)
+        if direct and county in ("", city):
+            return direct  # 省直辖县级 units (仙桃市, 北屯市): vendors write them as the city
         c = self._city(p, province, city) if city else None
         if not county:
             return c or p
         return self._county(p, c, county, city or province)
+
+    def _directly_under(self, p: int | None, name: str) -> int | None:
+        found = self.children.get((p, name)) if p and name else None
+        return found if found and self.by_id[found][4] == RegionLevel.COUNTY else None
 
     def _province(self, name: str) -> int:
         found = self.provinces.get(name)

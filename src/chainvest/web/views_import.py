@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 import shutil
-from functools import wraps
+from functools import partial, wraps
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +16,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from chainvest.accounts.permissions import can_write_enterprises, require
-from chainvest.enterprises.importing import import_file, save_upload, upload_path
+from chainvest.enterprises.importing import (
+    import_file,
+    import_in_background,
+    save_upload,
+    start_batch,
+    upload_path,
+)
 from chainvest.enterprises.importing_read import (
     FIELDS,
     IGNORE,
@@ -162,18 +169,25 @@ def _has_name(path: Path, mapping: dict[str, str]) -> bool:
 def _run(
     request: HttpRequest, path: Path, name: str, skip: bool, mapping: dict[str, str]
 ) -> HttpResponse:
-    try:
-        result = import_file(
-            path,
-            user=request.user,
-            skip_invalid=skip,
-            mapping=mapping,
-            file_name=name,
-            rejects_path=path.with_name("rejects.xlsx"),
-        )
-    finally:
-        shutil.rmtree(path.parent, ignore_errors=True)  # the report keeps what was wrong
-    return redirect("web:enterprise_import_result", pk=result.batch.pk)
+    """Start the import; in the background the result page shows its progress as it goes."""
+    batch = start_batch(path, user=request.user, skip_invalid=skip, file_name=name)
+    options = {
+        "user": request.user,
+        "skip_invalid": skip,
+        "mapping": mapping,
+        "file_name": name,
+        "rejects_path": path.with_name("rejects.xlsx"),
+    }
+    # The report keeps what was wrong; the staged upload goes once the import is over.
+    cleanup = partial(shutil.rmtree, path.parent, ignore_errors=True)
+    if settings.IMPORT_IN_BACKGROUND:
+        import_in_background(path, batch=batch, on_done=cleanup, **options)
+    else:
+        try:
+            import_file(path, batch=batch, **options)
+        finally:
+            cleanup()
+    return redirect("web:enterprise_import_result", pk=batch.pk)
 
 
 def _batch_context(batch: ImportBatch) -> dict[str, Any]:
