@@ -32,31 +32,12 @@ from chainvest.enterprises.importing_read import (
 )
 from chainvest.enterprises.importing_report import template_xlsx
 from chainvest.enterprises.models import ImportBatch, ImportStatus
+from chainvest.enterprises.synth import HEADERS as VENDOR_HEADERS
 from chainvest.web.views import crumbs
 
 RECENT_BATCHES = 10
-TEMPLATE_HEADERS = [
-    "企业名称",
-    "统一社会信用代码",
-    "法定代表人",
-    "注册资本",
-    "实缴资本",
-    "成立日期",
-    "登记状态",
-    "所属省份",
-    "所属城市",
-    "所属区县",
-    "企业(机构)类型",
-    "国标行业门类",
-    "国标行业大类",
-    "国标行业中类",
-    "国标行业小类",
-    "参保人数",
-    "注册地址",
-    "经营范围",
-    "曾用名",
-    "是否上市",
-]
+# The download template: a vendor export's columns plus the two the import also reads.
+TEMPLATE_HEADERS = [*VENDOR_HEADERS[:4], "实缴资本", *VENDOR_HEADERS[4:], "是否上市"]
 
 
 can_import = can_write_enterprises
