@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from simple_history.models import DeletedObject
 
 from chainvest.enterprises.models import (
     CandidateStatus,
@@ -22,6 +20,7 @@ from chainvest.enterprises.models import (
 from chainvest.projects.models import Engagement, Project
 
 # Columns that change with another column or say nothing to a reader of the change log.
+# Fields whose changes say nothing to a reader of the change log (match keys, bookkeeping).
 HISTORY_NOISE = ["name_key", "import_batch"]
 SCOPE_EXCERPT = 120
 
@@ -145,50 +144,6 @@ def merges_into(enterprise: Enterprise) -> QuerySet[MergeRecord]:
     return MergeRecord.objects.filter(survivor=enterprise).select_related(
         "merged", "merged_by__profile", "undone_by__profile"
     )
-
-
-@dataclass
-class HistoryEntry:
-    user: Any
-    at: dt.datetime
-    kind: str
-    reason: str
-    # (model field, before, after) as stored; the page decides how to show values.
-    changes: list[tuple[Any, Any, Any]] = field(default_factory=list)
-
-
-def history_of(enterprise: Enterprise) -> list[HistoryEntry]:
-    """Its saved versions, newest first, each with the fields it changed."""
-    records = list(
-        enterprise.history.select_related("history_user__profile").order_by(
-            "-history_date", "-history_id"
-        )
-    )
-    entries = []
-    for record, previous in zip(records, [*records[1:], None], strict=True):
-        entry = HistoryEntry(
-            user=record.history_user,
-            at=record.history_date,
-            kind=record.history_type,
-            reason=record.history_change_reason or "",
-        )
-        if previous is not None:
-            delta = record.diff_against(
-                previous, excluded_fields=HISTORY_NOISE, foreign_keys_are_objs=True
-            )
-            entry.changes = [
-                (Enterprise._meta.get_field(c.field), _value(c.old), _value(c.new))
-                for c in delta.changes
-            ]
-        entries.append(entry)
-    return entries
-
-
-def _value(value: Any) -> Any:
-    """simple_history stands in a placeholder object for an empty or deleted foreign key."""
-    if isinstance(value, DeletedObject):
-        return None if value.pk is None else f"已删除（#{value.pk}）"
-    return value
 
 
 def open_merge_of(enterprise: Enterprise) -> MergeRecord | None:

@@ -1,11 +1,14 @@
-"""Read-side helpers for the project page: who people are, the stage bar, the change log."""
+"""Read-side helpers for the pages: who people are, the stage bar, the change log of a record."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+
+from simple_history.models import DeletedObject
 
 from chainvest.accounts.permissions import role_of
 from chainvest.engine.text import format_yi
@@ -64,10 +67,13 @@ class HistoryRow:
     changes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def history_rows(project: Project) -> list[HistoryRow]:
-    """The project's saved versions, newest first, each with the fields it changed."""
+def history_rows(instance: Any, noise: Sequence[str] = HISTORY_NOISE) -> list[HistoryRow]:
+    """Saved versions of any record with history, newest first, each with the fields it changed.
+
+    `noise` names fields whose changes say nothing to a reader (timestamps, match keys).
+    """
     records = list(
-        project.history.select_related("history_user__profile").order_by(
+        instance.history.select_related("history_user__profile").order_by(
             "-history_date", "-history_id"
         )
     )
@@ -80,16 +86,16 @@ def history_rows(project: Project) -> list[HistoryRow]:
             reason=record.history_change_reason or "",
         )
         if previous is not None:
-            row.changes = _changes(record, previous)
+            row.changes = _changes(instance._meta, record, previous, noise)
         rows.append(row)
     return rows
 
 
-def _changes(record: Any, previous: Any) -> list[tuple[str, str, str]]:
-    delta = record.diff_against(previous, excluded_fields=HISTORY_NOISE, foreign_keys_are_objs=True)
+def _changes(meta: Any, record: Any, previous: Any, noise: Sequence[str]) -> list:
+    delta = record.diff_against(previous, excluded_fields=noise, foreign_keys_are_objs=True)
     changes = []
     for change in delta.changes:
-        model_field = Project._meta.get_field(change.field)
+        model_field = meta.get_field(change.field)
         changes.append(
             (
                 str(model_field.verbose_name),
@@ -102,8 +108,13 @@ def _changes(record: Any, previous: Any) -> list[tuple[str, str, str]]:
 
 def show_value(model_field: Any, value: Any) -> str:
     """A stored value as the page shows it: labels for codes, 亿元 for 万元, 是/否."""
+    if isinstance(value, DeletedObject):
+        # simple_history's stand-in for an empty or since-deleted foreign key.
+        return "-" if value.pk is None else f"已删除（#{value.pk}）"
     if value is None or value == "":
         return "-"
+    if isinstance(value, list):  # JSON lists such as 曾用名
+        return "、".join(str(v) for v in value) or "-"
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):

@@ -26,7 +26,7 @@ from chainvest.enterprises.services import (
     merge_enterprises,
     undo_merge,
 )
-from chainvest.web.display import HISTORY_KINDS, show_value, user_label
+from chainvest.web.display import history_rows
 from chainvest.web.views import crumbs, reader
 
 QUEUE_PAGE_SIZE = 20
@@ -34,28 +34,6 @@ QUEUE_PAGE_SIZE = 20
 
 def _queue_crumbs(*items: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return crumbs(("疑似重复企业", reverse("web:enterprise_duplicates") if items else None), *items)
-
-
-def _history(enterprise: Enterprise) -> list[dict[str, Any]]:
-    """The change log with values shown as the page shows them (labels, dates, 是/否)."""
-    return [
-        {
-            "user": user_label(entry.user),
-            "at": entry.at,
-            "kind": HISTORY_KINDS.get(entry.kind, entry.kind),
-            "reason": entry.reason,
-            "changes": [
-                (str(f.verbose_name), _show(f, old), _show(f, new)) for f, old, new in entry.changes
-            ],
-        }
-        for entry in queries.history_of(enterprise)
-    ]
-
-
-def _show(model_field: Any, value: Any) -> str:
-    if isinstance(value, list):  # 曾用名
-        return "、".join(str(v) for v in value) or "-"
-    return show_value(model_field, value)
 
 
 def _graph(enterprise: Enterprise, relations: list) -> dict[str, Any]:
@@ -85,7 +63,7 @@ def enterprise_profile(request: HttpRequest, pk: int) -> HttpResponse:
         "projects": queries.projects_of(enterprise),
         "merges": queries.merges_into(enterprise),
         "merge_record": queries.open_merge_of(enterprise) if enterprise.merged_into_id else None,
-        "history": _history(enterprise),
+        "history": history_rows(enterprise, queries.HISTORY_NOISE),
         "can_merge": can_merge(request.user),
     }
     return render(request, "web/profile_detail.html", context)
