@@ -8,6 +8,7 @@ from chainvest.engine.text import (
     AmountError,
     Money,
     USCCError,
+    find_money,
     format_yi,
     parse_money,
     uscc_check_char,
@@ -59,6 +60,16 @@ def test_full_width_and_lower_case_are_normalised():
         ("百亿元以上", 1_000_000, None),
         ("6到7亿元", 60_000, 70_000),
         ("6亿到7亿元", 60_000, 70_000),
+        ("5000万至1亿元", 5_000, 10_000),
+        ("3-5亿元", 30_000, 50_000),
+        ("100多亿元", 1_000_000, None),
+        ("10余亿元", 100_000, None),
+        ("逾百亿元", 1_000_000, None),
+        ("数十亿元", 100_000, None),
+        ("达1026亿元", 10_260_000, 10_260_000),
+        ("３千万元", 3_000, 3_000),
+        ("二十亿元", 200_000, 200_000),
+        ("5亿", 50_000, 50_000),
     ],
 )
 def test_amounts_keep_their_nature(text, lo, hi):
@@ -72,6 +83,21 @@ def test_amounts_keep_their_nature(text, lo, hi):
 def test_unreadable_amounts_are_refused(text):
     with pytest.raises(AmountError):
         parse_money(text)
+
+
+def test_foreign_currencies_are_kept_as_such():
+    money = parse_money("5000万美元")
+    assert (money.min_wan, money.currency) == (Decimal(5000), "USD")
+    assert money.describe() == "0.5亿美元"
+    assert parse_money("2亿欧元以上").currency == "EUR"
+    assert parse_money("3亿元").currency == "CNY"
+
+
+def test_amounts_are_found_in_running_text_with_their_spans():
+    text = "计划投资百亿元以上，可实现年收入6到7亿元，总投资 达1026亿元，装机100万千瓦。"
+    found = find_money(text)
+    assert [t[2].text for t in found] == ["百亿元以上", "6到7亿元", "达1026亿元"]
+    assert all(text[a:b] == m.text for a, b, m in found)
 
 
 def test_a_sum_with_one_lower_bound_stays_a_lower_bound():

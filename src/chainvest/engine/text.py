@@ -52,6 +52,8 @@ class Money:
     min_wan: Decimal | None
     max_wan: Decimal | None
     text: str = ""
+    # ISO 4217; amounts in 万美元 etc. stay in their own currency, never converted to 元.
+    currency: str = "CNY"
 
     @property
     def is_exact(self) -> bool:
@@ -67,18 +69,19 @@ class Money:
         hi = None
         if self.max_wan is not None and other.max_wan is not None:
             hi = self.max_wan + other.max_wan
-        return Money(lo, hi, "")
+        return Money(lo, hi, "", self.currency)
 
     def describe(self) -> str:
         """Chinese description in 亿元, keeping bounds and ranges for what they are."""
         if self.min_wan is None:
             return "-"
         lo = format_yi(self.min_wan)
+        unit = "亿" + CURRENCY_NAMES.get(self.currency, self.currency)
         if self.is_exact:
-            return f"{lo}亿元"
+            return f"{lo}{unit}"
         if self.max_wan is None:
-            return f"{lo}亿元以上"
-        return f"{lo}–{format_yi(self.max_wan)}亿元"
+            return f"{lo}{unit}以上"
+        return f"{lo}–{format_yi(self.max_wan)}{unit}"
 
 
 ZERO = Money(Decimal(0), Decimal(0), "")
@@ -109,10 +112,42 @@ _DIGITS = {
 }
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _BIG_UNITS = {"亿": Decimal(10000), "万": Decimal(1)}  # in 万元
-_NUMBER = r"[0-9０-９.．,，零〇一二两三四五六七八九十百千]+"
-_AMOUNT = rf"{_NUMBER}(?:[亿万]{_NUMBER}?)*(?:[亿万])?元?"
-_LOWER_PREFIX = ("超过", "逾", "超", "达", "不少于", "不低于")
-_LOWER_SUFFIX = ("以上", "余", "多")
+
+# Currency words as written → ISO code; longest first so 新加坡元 wins over 元.
+CURRENCY_CODES = {
+    "元人民币": "CNY",
+    "新加坡元": "SGD",
+    "美元": "USD",
+    "欧元": "EUR",
+    "港元": "HKD",
+    "港币": "HKD",
+    "日元": "JPY",
+    "英镑": "GBP",
+    "澳元": "AUD",
+    "韩元": "KRW",
+    "卢布": "RUB",
+    "坚戈": "KZT",
+    "元": "CNY",
+}
+CURRENCY_NAMES = {"CNY": "元", "USD": "美元", "EUR": "欧元", "HKD": "港元", "JPY": "日元"}
+CURRENCY_NAMES |= {"GBP": "英镑", "AUD": "澳元", "KRW": "韩元", "RUB": "卢布", "KZT": "坚戈"}
+CURRENCY_NAMES["SGD"] = "新加坡元"
+
+_NUM = (
+    r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?[十百千]?|[零〇一二两三四五六七八九十百千]+"
+)
+_QTY = rf"(?:{_NUM})(?:余|多)?(?:[亿万](?:{_NUM})?)*[亿万]?"
+# "达" (reached) states the figure itself, so it is not a bound; "数十亿" is at least 十亿.
+_LOWER_PREFIX = r"超过|超出|逾|超|突破|不少于|不低于|多于|高于|数"
+_APPROX_PREFIX = r"约|近|达到|达|计|共计|合计|总计|人民币"
+_RANGE_SEP = r"到|至|-|–|—|~|～"
+_LOWER_SUFFIX = r"以上|之多|有余"
+_CURRENCY = "|".join(CURRENCY_CODES)
+MONEY_PATTERN = re.compile(
+    rf"(?P<pre>(?:{_LOWER_PREFIX})?)(?:{_APPROX_PREFIX})?"
+    rf"(?P<lo>{_QTY})(?:(?:{_RANGE_SEP})(?P<hi>{_QTY}))?"
+    rf"(?P<cur>{_CURRENCY})(?P<suf>(?:{_LOWER_SUFFIX})?)"
+)
 
 
 class AmountError(ValueError):
@@ -121,12 +156,13 @@ class AmountError(ValueError):
 
 def _small_number(text: str) -> Decimal:
     """A number below 万: Arabic (with separators) or Chinese numerals like 三百五十."""
-    text = text.translate({0xFF10 + i: 0x30 + i for i in range(10)}).replace("．", ".")
-    text = text.replace(",", "").replace("，", "")
+    text = text.replace(",", "")
     if not text:
         return Decimal(1)
-    if re.fullmatch(r"[0-9.]+", text):
+    if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", text):
         return Decimal(text)
+    if m := re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)([十百千])", text):
+        return Decimal(m.group(1)) * _SMALL_UNITS[m.group(2)]
     total, digit = Decimal(0), None
     for ch in text:
         if ch in _DIGITS:
@@ -134,16 +170,13 @@ def _small_number(text: str) -> Decimal:
         elif ch in _SMALL_UNITS:
             total += (digit if digit is not None else 1) * _SMALL_UNITS[ch]
             digit = None
-        elif ch.isdigit():
-            digit = int(ch)
         else:
             raise AmountError(f"无法识别的数字：{text}")
     return total + (digit or 0)
 
 
-def _amount_wan(text: str) -> Decimal:
-    """'1亿8千万元' → 18000; '1026亿元' → 10260000; '300万元' → 300 (all in 万元)."""
-    body = text.rstrip("元").replace("人民币", "")
+def _amount_wan(body: str) -> Decimal:
+    """'1亿8千万' → 18000; '1026亿' → 10260000; '300万' → 300 (all in 万)."""
     parts = re.split(r"([亿万])", body)
     total = Decimal(0)
     pending = ""
@@ -156,35 +189,64 @@ def _amount_wan(text: str) -> Decimal:
     if pending:
         # '1亿8千万' leaves nothing here; '1亿8千' means 8千万 after 亿 (a common short form).
         trailing = _small_number(pending)
-        total += trailing / Decimal(10000) if "亿" not in body else trailing
+        total += trailing if "亿" in body else trailing / Decimal(10000)
     return total
 
 
+def normalise_digits(text: str) -> str:
+    """Full-width digits and punctuation inside numbers → ASCII; no other change of length."""
+    text = text.translate({0xFF10 + i: 0x30 + i for i in range(10)})
+    return text.translate({ord("．"): ".", ord("，"): ",", ord("　"): " "})
+
+
+def _money_from_match(m: re.Match[str], raw: str) -> Money:
+    lo_text, hi_text = m.group("lo"), m.group("hi")
+    if not re.search(r"[亿万]", lo_text + (hi_text or "")):
+        raise AmountError(f"无法识别的金额（需写明万元或亿元）：{raw}")
+    lower = bool(m.group("pre") or m.group("suf")) or bool(re.search(r"[余多]", lo_text))
+    if hi_text is not None:
+        unit = re.search(r"[亿万]+$", hi_text)
+        # '6到7亿元': the first number takes the unit written after the second.
+        if not re.search(r"[亿万]", lo_text) and unit:
+            lo_text += unit.group(0)
+        lower = lower or bool(re.search(r"[余多]", hi_text))
+    lo = _amount_wan(re.sub(r"[余多]", "", lo_text))
+    hi = _amount_wan(re.sub(r"[余多]", "", hi_text)) if hi_text is not None else lo
+    if lo > hi:
+        raise AmountError(f"金额区间下限大于上限：{raw}")
+    currency = CURRENCY_CODES[m.group("cur")]
+    return Money(lo, None if lower else hi, raw, currency)
+
+
 def parse_money(text: str) -> Money:
-    """Read an amount as written: exact, lower bound ('超过…', '…以上') or range ('6到7亿元')."""
+    """Read an amount as written: exact, lower bound ('超过…', '…以上') or range ('6到7亿元').
+
+    The unit 元 may be left out of a bare figure ('5亿'); foreign currencies keep their code.
+    """
     raw = text.strip()
     if not raw:
         raise AmountError("金额不能为空")
-    s = raw.replace(" ", "")
-    m = re.fullmatch(rf"({_NUMBER})(?:亿|万)?元?(?:到|至|-|–|~|～)({_AMOUNT})", s)
-    if m:
-        unit = re.search(r"[亿万]", m.group(2))
-        suffix = unit.group(0) + "元" if unit and not re.search(r"[亿万]", m.group(1)) else ""
-        lo, hi = _amount_wan(m.group(1) + suffix), _amount_wan(m.group(2))
-        if lo > hi:
-            raise AmountError(f"金额区间下限大于上限：{raw}")
-        return Money(lo, hi, raw)
-    lower = False
-    for p in _LOWER_PREFIX:
-        if s.startswith(p):
-            s, lower = s[len(p) :], True
-            break
-    for suf in _LOWER_SUFFIX:
-        if s.endswith(suf):
-            s, lower = s[: -len(suf)], True
-            break
-    s = s.replace("余", "").replace("多", "")
-    if not re.fullmatch(_AMOUNT, s) or not re.search(r"[亿万]", s):
+    s = normalise_digits(raw).replace(" ", "")
+    s = s if re.search(rf"(?:{_CURRENCY})(?:{_LOWER_SUFFIX})?$", s) else _add_yuan(s)
+    m = MONEY_PATTERN.fullmatch(s)
+    if not m:
         raise AmountError(f"无法识别的金额（需写明万元或亿元）：{raw}")
-    value = _amount_wan(s)
-    return Money(value, None if lower else value, raw)
+    return _money_from_match(m, raw)
+
+
+def _add_yuan(s: str) -> str:
+    m = re.search(rf"(?:{_LOWER_SUFFIX})$", s)
+    return s[: m.start()] + "元" + m.group(0) if m else s + "元"
+
+
+def find_money(text: str) -> list[tuple[int, int, Money]]:
+    """Every amount written in running text, with its span; figures without 万/亿 are skipped.
+
+    Spans index into `text` itself (the normalisation keeps lengths)."""
+    found = []
+    for m in MONEY_PATTERN.finditer(normalise_digits(text)):
+        try:
+            found.append((m.start(), m.end(), _money_from_match(m, text[m.start() : m.end()])))
+        except AmountError:
+            continue
+    return found
