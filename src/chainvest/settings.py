@@ -119,3 +119,7 @@ IMPORT_IN_BACKGROUND = env_bool("CHAINVEST_IMPORT_IN_BACKGROUND", True)
 
 # API tokens live this long unless the request asks for less.
 API_TOKEN_DAYS = int(env_str("CHAINVEST_API_TOKEN_DAYS", "30"))
+
+# Uploaded evidence (佐证材料) lives under var/; it is served only through a permission check.
+MEDIA_ROOT = VAR_DIR / "media"
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024

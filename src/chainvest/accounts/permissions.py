@@ -59,3 +59,8 @@ def require(allowed: bool, message: str = "没有权限执行此操作") -> None
 def can_write_enterprises(user) -> bool:
     """Keeping the pool clean (imports, merges, link assignments) is the bureau's work."""
     return role_of(user) in {Role.ADMIN, Role.ANALYST}
+
+
+def can_write_counting_rules(user) -> bool:
+    """The 统计口径 is the bureau's choice; changing it changes every figure, so not officers."""
+    return role_of(user) in {Role.ADMIN, Role.ANALYST}

@@ -36,6 +36,15 @@ def money_property(prefix: str) -> property:
     return property(getter)
 
 
+class InvestorOrigin(models.TextChoices):
+    """Where the investor comes from, as the scope options (州外/区外/境外) need it."""
+
+    LOCAL = "local", "州内"
+    PROVINCE = "province", "区内州外"
+    DOMESTIC = "domestic", "区外境内"
+    OVERSEAS = "overseas", "境外"
+
+
 class ProjectQuerySet(models.QuerySet):
     def with_relations(self) -> "ProjectQuerySet":
         return self.select_related("county", "park", "chain__cluster", "link", "event", "investor")
@@ -61,6 +70,9 @@ class Project(models.Model):
         verbose_name="投资方",
     )
     investor_name = models.CharField("投资方名称", max_length=200, blank=True)
+    investor_origin = models.CharField(
+        "投资方来源", max_length=16, choices=InvestorOrigin.choices, blank=True
+    )
     county = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="projects", verbose_name="所属县市"
     )
@@ -269,3 +281,145 @@ class Engagement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.date}"
+
+
+class ProjectMonth(models.Model):
+    """One month of a project's realisation: funds arrived, fixed assets completed, jobs."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="months")
+    month = models.DateField("月份")  # always the first day of the month
+    funds_arrived_wan = models.DecimalField(
+        "当月到位资金(万元)", max_digits=18, decimal_places=4, default=0
+    )
+    fixed_asset_done_wan = models.DecimalField(
+        "当月完成固定资产投资(万元)", max_digits=18, decimal_places=4, default=0
+    )
+    jobs_created = models.PositiveIntegerField("当月新增就业(人)", default=0)
+    note = models.CharField("说明", max_length=200, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["month"]
+        verbose_name = verbose_name_plural = "项目月度进展"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "month"], name="one_row_per_project_month"),
+            models.CheckConstraint(condition=models.Q(month__day=1), name="month_is_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.month:%Y-%m}"
+
+
+class SigningKind(models.TextChoices):
+    FIRST = "first", "首次签约"
+    RESIGN = "resign", "重复签约"
+    UPGRADE = "upgrade", "升级签约"
+
+
+class SigningDocument(models.TextChoices):
+    PROTOCOL = "protocol", "投资协议（框架协议）"
+    CONTRACT = "contract", "正式合同"
+
+
+# A formal contract supersedes a protocol; signing the same document again upgrades nothing.
+DOCUMENT_RANK = {SigningDocument.PROTOCOL: 0, SigningDocument.CONTRACT: 1}
+
+
+class Signing(models.Model):
+    """签约登记: one signing of one project, at an event or on its own.
+
+    A project counts once, at its first signing; later signings are flagged as re-signings
+    (重复签约, counted nowhere) or upgrades (升级签约, counting only the increment).
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="signings")
+    event = models.ForeignKey(
+        Event,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="signings",
+        verbose_name="签约活动",
+    )
+    date = models.DateField("签约日期")
+    kind = models.CharField("签约类型", max_length=16, choices=SigningKind.choices)
+    document = models.CharField(
+        "签约文本", max_length=16, choices=SigningDocument.choices, default=SigningDocument.PROTOCOL
+    )
+    amount_min_wan = models.DecimalField(
+        "签约金额下限(万元)", max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    amount_max_wan = models.DecimalField(
+        "签约金额上限(万元)", max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    amount_text = models.CharField("签约金额(原文)", max_length=64, blank=True)
+    # What this signing adds to the project's counted investment (0 for a re-signing).
+    increment_min_wan = models.DecimalField(
+        "新增金额下限(万元)", max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    increment_max_wan = models.DecimalField(
+        "新增金额上限(万元)", max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    amount = money_property("amount")
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = verbose_name_plural = "签约登记"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "event"],
+                condition=models.Q(event__isnull=False),
+                name="one_signing_per_project_event",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.date} {self.get_kind_display()}"
+
+    @property
+    def increment(self) -> Money:
+        return Money(self.increment_min_wan, self.increment_max_wan, "")
+
+
+class EvidenceKind(models.TextChoices):
+    AGREEMENT = "agreement", "签约协议/合同"
+    LICENCE = "licence", "营业执照"
+    PERMIT = "permit", "施工许可证"
+    PHOTO = "photo", "现场照片"
+    OTHER = "other", "其他材料"
+
+
+class Evidence(models.Model):
+    """佐证材料: a file that backs a stage claim (the setting decides which stages need one)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="evidence")
+    stage = models.CharField("对应阶段", max_length=16, choices=ProjectStage.choices)
+    kind = models.CharField("材料类型", max_length=16, choices=EvidenceKind.choices)
+    file = models.FileField("文件", upload_to="evidence/%Y/%m/")
+    original_name = models.CharField("原文件名", max_length=255, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    archived = models.BooleanField("已归档", default=False)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = verbose_name_plural = "佐证材料"
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.get_stage_display()} {self.get_kind_display()}"

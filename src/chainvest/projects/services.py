@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from chainvest.projects.models import (
     STAGE_ORDER,
     FollowUp,
     Project,
+    ProjectMonth,
     ProjectStage,
     StageChange,
 )
@@ -42,6 +44,7 @@ EDITABLE_FIELDS = {
     "liaison_leader",
     "officer_id",
     "source",
+    "investor_origin",
 }
 MONEY_FIELDS = {"agreed", "planned"}
 
@@ -221,3 +224,40 @@ def add_follow_up(
         due_date=due_date,
         author=user,
     )
+
+
+def _non_negative(errors: dict, field: str, value, label: str) -> None:
+    if value is not None and value < 0:
+        errors[field] = f"{label}不能为负数"
+
+
+@transaction.atomic
+def record_month(
+    user,
+    project: Project,
+    month: dt.date,
+    funds_arrived_wan: Decimal = Decimal(0),
+    fixed_asset_done_wan: Decimal = Decimal(0),
+    jobs_created: int = 0,
+    note: str = "",
+) -> ProjectMonth:
+    """Enter (or correct) one month of funds arrived, fixed assets completed and jobs created."""
+    require(can_write_project(user, project), "只能填报本县市/园区项目的月度进展")
+    errors: dict[str, str] = {}
+    month = month.replace(day=1)
+    if month > timezone.localdate():
+        errors["month"] = "月份不能晚于本月"
+    _non_negative(errors, "funds_arrived_wan", funds_arrived_wan, "到位资金")
+    _non_negative(errors, "fixed_asset_done_wan", fixed_asset_done_wan, "完成固定资产投资")
+    _non_negative(errors, "jobs_created", jobs_created, "新增就业")
+    if errors:
+        raise ValidationError(errors)
+    row, _ = ProjectMonth.objects.select_for_update().get_or_create(project=project, month=month)
+    row.funds_arrived_wan = funds_arrived_wan
+    row.fixed_asset_done_wan = fixed_asset_done_wan
+    row.jobs_created = jobs_created
+    row.note = note.strip()
+    row.user = user
+    row._history_user = user
+    row.save()
+    return row

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from chainvest.engine.text import Money, format_yi
 from chainvest.events.models import Event
 from chainvest.projects.models import Engagement, Project
+from chainvest.reports import kpis
 
 
 def total_investment(projects: QuerySet[Project]) -> Money:
@@ -64,23 +65,26 @@ class EventFigures:
         return line
 
 
-def event_figures(event: Event) -> EventFigures:
-    projects = Project.objects.signed().filter(event=event)
+def event_figures(event: Event, as_of: dt.date | None = None, counted=None) -> EventFigures:
+    """The event's signings under the counting rule: first signings count, re-signings do not."""
+    figures = kpis.kpi_figures(kpis.Scope(event_id=event.pk), as_of, counted=counted)
+    signed = [r for r in figures["signed"].rows if r.counted]
     industries = list(
         dict.fromkeys(
-            projects.exclude(industry="")
-            .order_by("signed_date", "id")
-            .values_list("industry", flat=True)
+            r.project.industry
+            for r in sorted(signed, key=lambda r: (r.project.signed_date, r.project.pk))
+            if r.project.industry
         )
     )
-    return EventFigures(event, projects.count(), total_investment(projects), industries)
+    return EventFigures(event, len(signed), figures["investment"].money, industries)
 
 
 def events_with_figures(year: int | None = None) -> list[EventFigures]:
     events = Event.objects.filter(archived=False).select_related("organiser")
     if year:
         events = events.in_year(year)
-    return [event_figures(e) for e in events.order_by("date", "id")]
+    counted = kpis.counted_projects()
+    return [event_figures(e, counted=counted) for e in events.order_by("date", "id")]
 
 
 def engagement_reach(year: int | None = None) -> dict[str, int]:
@@ -96,19 +100,17 @@ def engagement_reach(year: int | None = None) -> dict[str, int]:
 
 def summary(year: int | None = None, as_of: dt.date | None = None) -> dict:
     """The leaders' headline: events, signings, investment, started projects, reach."""
-    projects = signed_projects(year, as_of)
-    started = projects.filter(construction_date__isnull=False)
-    if as_of:
-        started = started.filter(construction_date__lte=as_of)
+    figures = kpis.kpi_figures(kpis.Scope(year=year), as_of)
     events = Event.objects.filter(archived=False)
     if year:
         events = events.in_year(year)
     return {
         "year": year,
         "events": events.count(),
-        "signed_count": projects.count(),
-        "investment": total_investment(projects),
-        "started_count": started.count(),
+        "signed_count": figures["signed"].numerator,
+        "investment": figures["investment"].money,
+        "started_count": figures["start"].numerator,
+        "figures": figures,
         **engagement_reach(year),
     }
 

@@ -1,0 +1,90 @@
+"""Figures with their definitions and drill-downs, and the page that sets the 统计口径."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from chainvest.accounts.permissions import can_write_counting_rules, require
+from chainvest.reports.kpis import FIGURE_KEYS, Scope, kpi_figures
+from chainvest.reports.models import CountingRule
+from chainvest.reports.services import update_counting_rule
+from chainvest.web.forms_signing import CountingRuleForm, KpiFilterForm
+from chainvest.web.views import crumbs, reader
+
+
+def _figures(request: HttpRequest) -> tuple[KpiFilterForm, dict]:
+    form = KpiFilterForm(request.GET or None)
+    return form, kpi_figures(Scope(**form.scope_kwargs()), form.as_of_date())
+
+
+@reader
+def kpi_overview(request: HttpRequest) -> HttpResponse:
+    form, figures = _figures(request)
+    return render(
+        request,
+        "web/kpi_overview.html",
+        {
+            "menu": "kpis",
+            "crumbs": crumbs(("统计口径与指标", None)),
+            "form": form,
+            "as_of": form.as_of_date(),
+            "figures": [figures[k] for k in FIGURE_KEYS],
+            "rule": CountingRule.current(),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@reader
+def kpi_drill(request: HttpRequest, key: str) -> HttpResponse:
+    if key not in FIGURE_KEYS:
+        raise Http404("未知的指标")
+    form, figures = _figures(request)
+    figure = figures[key]
+    return render(
+        request,
+        "web/kpi_drill.html",
+        {
+            "menu": "kpis",
+            "crumbs": crumbs(
+                ("统计口径与指标", reverse("web:kpis") + f"?{request.GET.urlencode()}"),
+                (figure.label, None),
+            ),
+            "form": form,
+            "as_of": form.as_of_date(),
+            "figure": figure,
+        },
+    )
+
+
+@reader
+def counting_rule(request: HttpRequest) -> HttpResponse:
+    rule = CountingRule.current()
+    writable = can_write_counting_rules(request.user)
+    if request.method == "POST":
+        require(writable, "只有系统管理员和招商分析员可以修改统计口径")
+    form = CountingRuleForm(request.POST or None, initial=CountingRuleForm.initial_for(rule))
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_counting_rule(request.user, form.service_data())
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            return redirect("web:counting_rule")
+    if not writable:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request,
+        "web/counting_rule.html",
+        {
+            "menu": "kpis",
+            "crumbs": crumbs(("统计口径与指标", reverse("web:kpis")), ("统计口径设置", None)),
+            "form": form,
+            "rule": rule,
+            "can_write": writable,
+        },
+    )
