@@ -47,9 +47,9 @@
         return d.stage + " · " + d.name + "<br>" + d.statusLabel + "，本地企业 " + d.localCount +
           " 家" + (d.action ? "<br>建议：" + d.action : "");
       } },
-      legend: { top: 0, data: categories.map(function (c) { return c.name; }) },
+      // The page's own legend above the chart carries the counts; ECharts' would repeat it.
       series: [{
-        type: "graph", layout: "none", roam: true, zoom: 0.85, top: 40,
+        type: "graph", layout: "none", roam: true, zoom: 0.9,
         categories: categories,
         selectedMode: "single",
         select: { itemStyle: { borderColor: "#303133", borderWidth: 3 } },
