@@ -13,11 +13,8 @@ from django.db.models import Count, F, Q, QuerySet
 
 from chainvest.chains.diagnosis import ChainDiagnosis, LinkDiagnosis
 from chainvest.chains.models import Chain, Cluster, Link, Stage
-from chainvest.enterprises.models import EnterpriseLink
 from chainvest.projects.models import Project
 
-# The prefecture whose enterprises count as local (GB/T 2260 prefix of 昌吉回族自治州 652300).
-LOCAL_PREFIX = "6523"
 PANEL_ENTERPRISES = 50
 
 # Order of the legend and of the count columns: what is there, then what is not.
@@ -65,21 +62,9 @@ def link_diagnosis(diagnosis: ChainDiagnosis, link_id: int) -> LinkDiagnosis | N
     return next((link for link in diagnosis.links if link.link_id == link_id), None)
 
 
-def local_enterprises(link: Link) -> QuerySet[EnterpriseLink]:
-    """The link's enterprises in the prefecture (merged-away records left out), biggest first."""
-    return (
-        EnterpriseLink.objects.filter(
-            link=link,
-            enterprise__region__code__startswith=LOCAL_PREFIX,
-            enterprise__merged_into__isnull=True,
-        )
-        .select_related("enterprise__region", "enterprise__park")
-        .order_by(F("enterprise__registered_capital_wan").desc(nulls_last=True), "enterprise__name")
-    )
-
-
 def pipeline_projects(link: Link) -> QuerySet[Project]:
-    """Projects aimed at the link, newest signing first, then the leads not yet signed."""
+    """Every project aimed at the link, leads included (the diagnosis counts only the signed),
+    newest signing first."""
     return (
         Project.objects.active()
         .with_relations()

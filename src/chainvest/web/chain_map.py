@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chainvest.chains.diagnosis import ChainDiagnosis, LinkDiagnosis
+from chainvest.chains.diagnosis import ChainDiagnosis, LinkDiagnosis, local_enterprises
 from chainvest.chains.models import Chain, Link, Stage
 from chainvest.reports import chains as reports
 
@@ -53,7 +53,7 @@ def selected_link(
 
 
 def panel_context(chain: Chain, link: Link, diagnosis: LinkDiagnosis) -> dict[str, Any]:
-    enterprises = reports.local_enterprises(link)
+    enterprises = local_enterprises(link)
     return {
         "link": link,
         "link_diagnosis": diagnosis,
