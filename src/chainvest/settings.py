@@ -34,6 +34,8 @@ DEBUG = env_bool("CHAINVEST_DEBUG", True)
 SECRET_KEY = env_str("CHAINVEST_SECRET_KEY", "dev-only-insecure-key-change-me-chainvest")
 ALLOWED_HOSTS = env_list("CHAINVEST_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 DEMO_PASSWORD = env_str("CHAINVEST_DEMO_PASSWORD", "changji-demo")
+# The deploying prefecture (GB/T 2260): "local" in the chain diagnosis means inside it.
+HOME_REGION_CODE = env_str("CHAINVEST_HOME_REGION", "652300")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

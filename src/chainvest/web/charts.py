@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from chainvest.chains.models import Chain, Stage
 from chainvest.events.models import Event
 from chainvest.projects.models import Project
+from chainvest.reports.chains import STATUS_COLOURS, STATUS_LABELS, STATUSES
 from chainvest.reports.queries import breakdown, monthly, signed_projects
 
 STAGE_COLUMNS = {Stage.UPSTREAM: 0, Stage.MIDSTREAM: 1, Stage.DOWNSTREAM: 2}
@@ -77,3 +79,30 @@ def chain_graph(chain: Chain) -> dict[str, list[dict]]:
         if link.parent_id in ids
     ]
     return {"nodes": nodes, "edges": flows + tree, "stages": [label for _, label in Stage.choices]}
+
+
+def node_size(local_count: int) -> int:
+    """Symbol size grows with the square root of the local enterprises, so one giant link
+    does not dwarf the chain; a link with none keeps a size that is still easy to click."""
+    return min(56, 18 + round(6 * local_count**0.5))
+
+
+def chain_map_graph(chain: Chain, diagnosis: Any) -> dict[str, Any]:
+    """The chain graph with each link coloured by its diagnosed status and sized by presence."""
+    graph = chain_graph(chain)
+    by_link = {str(link.link_id): link for link in diagnosis.links}
+    for node in graph["nodes"]:
+        link = by_link.get(node["id"])
+        status = link.status if link else ""
+        node.update(
+            status=status,
+            statusLabel=STATUS_LABELS.get(status, "未诊断"),
+            localCount=link.local_count if link else 0,
+            action=link.action if link else "",
+            size=node_size(link.local_count if link else 0),
+            url=reverse("web:chain_link", args=[chain.code, int(node["id"])]),
+        )
+    graph["statuses"] = [
+        {"status": s, "name": STATUS_LABELS[s], "color": STATUS_COLOURS[s]} for s in STATUSES
+    ]
+    return graph

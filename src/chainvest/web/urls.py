@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from chainvest.web import urls_import, urls_profile, urls_search, urls_signing, views
+from chainvest.web import urls_chains, urls_import, urls_profile, urls_search, urls_signing, views
 
 app_name = "web"
 urlpatterns = [
@@ -29,3 +29,5 @@ urlpatterns = [
 urlpatterns += urls_search.urlpatterns + urls_import.urlpatterns + urls_profile.urlpatterns
 # Counting rules, signings, money over time, alerts and event follow-through.
 urlpatterns += urls_signing.urlpatterns
+# The chain map pages and their exports.
+urlpatterns += urls_chains.urlpatterns

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from chainvest.accounts.models import Role
 from chainvest.accounts.permissions import can_read, can_write_project, require, role_of
-from chainvest.chains.models import Chain, Cluster
+from chainvest.chains.diagnosis import diagnose_all, diagnose_chain
+from chainvest.chains.models import Chain
 from chainvest.events.models import Event
 from chainvest.projects.models import STAGE_ORDER, Project
 from chainvest.projects.services import (
@@ -26,8 +26,9 @@ from chainvest.projects.services import (
     transition_project,
     update_project,
 )
+from chainvest.reports import chains as chain_reports
 from chainvest.reports.queries import event_figures, events_with_figures, summary
-from chainvest.web import charts, display, lists
+from chainvest.web import chain_map, charts, display, lists
 from chainvest.web.forms import FollowUpForm, ProjectFilterForm, ProjectForm, TransitionForm
 
 
@@ -78,11 +79,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @reader
 def chain_list(request: HttpRequest) -> HttpResponse:
-    chains = Chain.objects.annotate(
-        link_count=Count("links", distinct=True),
-        project_count=Count("projects", filter=Q(projects__archived=False), distinct=True),
-    ).order_by("order", "code")
-    clusters = Cluster.objects.prefetch_related(Prefetch("chains", queryset=chains))
+    """The cluster view: every chain with its completeness and its links counted by status."""
+    clusters = chain_reports.cluster_overview(diagnose_all())
+    overview = chain_reports.overview_chart(clusters)
+    overview["urls"] = [reverse("web:chain", args=[code]) for code in overview["codes"]]
     return render(
         request,
         "web/chain_list.html",
@@ -90,26 +90,33 @@ def chain_list(request: HttpRequest) -> HttpResponse:
             "menu": "chains",
             "crumbs": crumbs(("产业链", None)),
             "clusters": clusters,
+            "statuses": [chain_reports.STATUS_LABELS[s] for s in chain_reports.STATUSES],
+            "overview": overview,
         },
     )
 
 
 @reader
 def chain_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """The chain map (产业链图谱): the diagnosed graph, the link list and one link's panel."""
     chain = get_object_or_404(Chain.objects.with_cluster(), code=code)
+    diagnosis = diagnose_chain(chain)
     projects = Project.objects.active().with_relations().filter(chain=chain)
-    return render(
-        request,
-        "web/chain_detail.html",
-        {
-            "menu": "chains",
-            "crumbs": crumbs(("产业链", reverse("web:chains")), (chain.name, None)),
-            "chain": chain,
-            "tree": chain.link_tree(),
-            "graph": charts.chain_graph(chain),
-            "projects": projects,
-        },
-    )
+    context = {
+        "menu": "chains",
+        "crumbs": crumbs(("产业链", reverse("web:chains")), (chain.name, None)),
+        "chain": chain,
+        "diagnosis": diagnosis,
+        "tree": chain.link_tree(),
+        "graph": charts.chain_map_graph(chain, diagnosis),
+        "stages": chain_map.link_list(diagnosis),
+        "counts": chain_map.legend(diagnosis),
+        "projects": projects,
+    }
+    selected = chain_map.selected_link(request.GET.get("link"), chain, diagnosis)
+    if selected:
+        context.update(chain_map.panel_context(chain, *selected))
+    return render(request, "web/chain_detail.html", context)
 
 
 @reader

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 
 from chainvest.engine.text import Money, format_yi
 from chainvest.projects.models import ProjectStage
+from chainvest.reports.chains import percent as chain_percent
 from chainvest.web.display import user_label
 
 register = template.Library()
@@ -44,6 +45,12 @@ def yi_cell(money: Money) -> str:
     if money.max_wan is None:
         return f"{low}以上"
     return f"{low}–{format_yi(money.max_wan)}"
+
+
+@register.filter
+def percent(share: float | None) -> str:
+    """A share as a percentage with one decimal (62.5%); no figure shows as '-'."""
+    return chain_percent(share)
 
 
 @register.filter

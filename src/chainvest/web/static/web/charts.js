@@ -1,10 +1,9 @@
-/* ECharts for the dashboard and chain pages. Data comes from json_script blocks. */
+/* ECharts for the dashboard (the chain map has its own chain_map.js). Data comes from json_script blocks. */
 (function () {
   "use strict";
 
   var PALETTE = ["#1890ff", "#13c2c2", "#52c41a", "#faad14", "#f5222d", "#722ed1", "#eb2f96",
     "#fa8c16", "#2f54eb", "#a0d911"];
-  var STAGE_COLOURS = ["#1890ff", "#faad14", "#52c41a"];
 
   function readData(el) {
     var source = document.getElementById(el.dataset.source);
@@ -69,35 +68,6 @@
           { name: "签约项目(个)", type: "bar", yAxisIndex: 1, barMaxWidth: 24,
             data: rows.map(function (r) { return r.count; }) }
         ]
-      };
-    },
-    "chain-graph": function (graph) {
-      if (!graph.nodes.length) { return null; }
-      return {
-        tooltip: { formatter: function (p) {
-          return p.dataType === "node" ? p.data.stage + " · " + p.data.name : "";
-        } },
-        legend: { top: 0, data: graph.stages },
-        series: [{
-          type: "graph", layout: "none", roam: true, draggable: true,
-          zoom: 0.8,
-          categories: graph.stages.map(function (name, i) {
-            return { name: name, itemStyle: { color: STAGE_COLOURS[i] } };
-          }),
-          symbolSize: 16, edgeSymbol: ["none", "arrow"], edgeSymbolSize: 8,
-          label: { show: true, position: "bottom" },
-          lineStyle: { color: "#909399", curveness: 0.15 },
-          data: graph.nodes.map(function (n) {
-            return { id: n.id, name: n.name, stage: n.stage, category: n.category, x: n.x, y: n.y };
-          }),
-          links: graph.edges.map(function (e) {
-            // Flows carry the arrow; the tree (link → sub-link) is a plain dashed line.
-            return e.kind === "tree"
-              ? { source: e.source, target: e.target, symbol: ["none", "none"],
-                lineStyle: { type: "dashed", curveness: 0 } }
-              : { source: e.source, target: e.target };
-          })
-        }]
       };
     }
   };
