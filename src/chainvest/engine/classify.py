@@ -15,10 +15,11 @@ Negated text ("不含危险化学品", "（除生产性废旧金属）") and the
 ("（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）") never match. When both a link and
 one of its sub-links qualify, only the sub-link is kept: the most specific placement wins.
 
-Matching is vectorised over a whole chunk of enterprises at once (see _Matcher). pyahocorasick,
-the first choice, scans a 115-character scope in 16–21 µs with this vocabulary (its trie nodes
-search their children one by one and the root has hundreds); bench/bench_classify.py prints
-that figure beside ours.
+Matching runs over a whole chunk of enterprises at once: by default in one compiled pass
+(engine.scan, Numba), else (compiled=False) in whole-array NumPy passes (see _Matcher); both
+give the same output (tests/engine/test_classify_fast.py). pyahocorasick, the first choice,
+scans a 115-character scope in 16–21 µs with this vocabulary (its trie nodes search their
+children one by one and the root has hundreds); bench/bench_classify.py prints that figure.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+
+from chainvest.engine import scan
+from chainvest.engine.scan import scan_parts
 
 # A negation or a standard closing sentence runs from its trigger to the end of the item or of
 # the bracket it sits in; nothing inside it matches ("不含危险化学品", "（除依法须经批准的项目外，
@@ -100,8 +104,8 @@ class Batch(NamedTuple):
 
 # ---------------------------------------------------------------- vectorised phrase matching
 
-_HASH_MULT = np.uint32(0x9E3779B1)
-_HASH_BITS = 18
+_HASH_MULT = np.uint32(scan.HASH_MULT)
+_HASH_BITS = scan.HASH_BITS
 
 
 def _codes(text: str) -> np.ndarray:
@@ -146,6 +150,9 @@ class _Matcher:
         self.table = np.zeros(1 << _HASH_BITS, dtype=kind)
         self.table[uniq] = np.arange(1, len(uniq) + 1, dtype=kind)
         self.bucket_start, self.bucket_count = starts, counts
+        # The patterns' code points end to end, for the compiled scan (engine.scan).
+        self.flat = np.concatenate(codes) if codes else np.zeros(0, np.uint32)
+        self.offsets = np.cumsum(self.lengths) - self.lengths
 
     def find(self, text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(start positions, pattern ids) of all occurrences, in no particular order."""
@@ -202,8 +209,8 @@ def _powers(size: int) -> tuple[np.ndarray, np.ndarray]:
 # ---------------------------------------------------------------- the classifier
 
 # Kinds of patterns. Products only count in the name; the others only in the scope.
-_KEYWORD, _PRODUCT, _NEGATION, _HEADER = 0, 1, 2, 3
-_CHAR_SEPARATOR, _CHAR_STOP = 1, 2
+_KEYWORD, _PRODUCT, _NEGATION, _HEADER = scan.KEYWORD, scan.PRODUCT, scan.NEGATION, scan.HEADER
+_CHAR_SEPARATOR, _CHAR_STOP = scan.CHAR_SEPARATOR, scan.CHAR_STOP
 _SCOPE, _NAME, _CLASS = 0, 1, 2  # kinds of evidence
 
 
@@ -282,8 +289,12 @@ class Classifier:
         links: Sequence[LinkRule],
         class_names: Mapping[str, str] | None = None,
         weights: Weights | None = None,
+        compiled: bool = True,
     ) -> None:
         self.links = list(links)
+        # compiled=False: the whole-array NumPy scan, kept as the second implementation the
+        # compiled one is tested and benchmarked against.
+        self.compiled = compiled
         self.class_names = dict(class_names or {})
         self.weights = weights or Weights()
         self._build_patterns()
@@ -366,6 +377,18 @@ class Classifier:
 
     def _text_evidence(self, names, scopes, rows: _Rows) -> None:
         text, starts = _join(names, scopes)
+        if not self.compiled:
+            return self._vectorised_evidence(text, starts, rows)
+        m = self._matcher
+        ent, pid, rank, in_name = scan_parts(
+            text, starts, m.table, m.bucket_start, m.bucket_count, m.bucket_patterns,
+            m.flat, m.offsets, m.lengths, self._kind, self._chars,
+        )  # fmt: skip
+        scope = ~in_name
+        self._scope_rows(ent[scope], pid[scope], rank[scope], rows)
+        self._name_rows(ent[in_name], pid[in_name], rows)
+
+    def _vectorised_evidence(self, text, starts, rows: _Rows) -> None:
         pos, pid = self._matcher.find(text)
         kind = self._kind[pid]
         ends = pos + self._matcher.lengths[pid]
