@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from operator import mul
+from operator import itemgetter, mul
 from typing import Any
 
 from chainvest.engine.names import name_key
@@ -379,13 +379,20 @@ class RowChecker:
         self.industries = Industries() if self.industry_pos else None
         self.seen_uscc: dict[str, int] = {}
         self.seen_name: dict[str, int] = {}
+        self.width = len(self.headers)
+        self.place_keys = [k for k in ("province", "city", "county") if k in index]
+        self.place_cells = _cells_getter([index[k] for k in self.place_keys])
+        self.industry_cells = _cells_getter([pos for _, _, pos in self.industry_pos])
+        self.place_memo: dict[tuple[str, ...], int | tuple[str, str, str]] = {}
+        self.industry_memo: dict[tuple[str, ...], int | tuple[str, str, str]] = {}
 
     def check(self, number: int, cells: list[str]) -> tuple[dict, list[RowError]]:
         rec: dict = {}
         errors: list[RowError] = []
-        width = len(cells)
+        if len(cells) < self.width:
+            cells = cells + [""] * (self.width - len(cells))  # short rows: no bounds checks below
         for pos, parse in self.cells:
-            value = cells[pos].strip() if pos < width else ""
+            value = cells[pos].strip()
             if value in EMPTY:
                 continue
             try:
@@ -403,27 +410,47 @@ class RowChecker:
         return rec, errors
 
     def _value(self, cells: list[str], pos: int | None) -> str:
-        if pos is None or pos >= len(cells):
-            return ""
-        value = cells[pos].strip()
-        return "" if value in EMPTY else value
+        return "" if pos is None else _clean(cells[pos])
 
     def _header(self, key: str) -> str:
         pos = self.columns.index.get(key)
         return self.headers[pos] if pos is not None else FIELDS[key]
 
     def _place(self, number: int, cells: list[str], rec: dict, errors: list[RowError]) -> None:
-        names = [self._value(cells, pos) for pos in self.place_pos]
+        # A pool repeats a few thousand places: the outcome is memoised on the raw cells.
+        raw = self.place_cells(cells)
+        found = self.place_memo.get(raw)
+        if found is None:
+            found = self.place_memo[raw] = self._resolve_place(raw)
+        if isinstance(found, tuple):
+            errors.append(RowError(number, *found))
+        elif found:
+            rec["region_id"] = found
+
+    def _resolve_place(self, raw: tuple[str, ...]) -> int | tuple[str, str, str]:
+        """The region id, 0 when no place is given, or (header, value, message) of the error."""
+        given = dict(zip(self.place_keys, raw, strict=True))
+        names = [_clean(given.get(key, "")) for key in ("province", "city", "county")]
         if not any(names):
-            return
+            return 0
         region, field, message = self.places.resolve(*names)
         if region is None:
             value = names[["province", "city", "county"].index(field)]
-            errors.append(RowError(number, self._header(field), value, message))
-        else:
-            rec["region_id"] = region
+            return (self._header(field), value, message)
+        return region
 
     def _industry(self, number: int, cells: list[str], rec: dict, errors: list[RowError]) -> None:
+        raw = self.industry_cells(cells)
+        found = self.industry_memo.get(raw)
+        if found is None:
+            found = self.industry_memo[raw] = self._resolve_industry(cells)
+        if isinstance(found, tuple):
+            errors.append(RowError(number, *found))
+        elif found:
+            rec["industry_id"] = found
+
+    def _resolve_industry(self, cells: list[str]) -> int | tuple[str, str, str]:
+        """The most specific level given counts: its id, 0 for none, or the error."""
         for key, level, pos in self.industry_pos:
             value = self._value(cells, pos)
             if not value:
@@ -431,10 +458,9 @@ class RowChecker:
             found = self.industries.resolve(level, value)
             if found is None:
                 message = f"未知的{FIELDS[key]}名称（应为 GB/T 4754-2017 中的名称）"
-                errors.append(RowError(number, self.headers[pos], value, message))
-            else:
-                rec["industry_id"] = found
-            return  # only the most specific level given counts
+                return (self.headers[pos], value, message)
+            return found
+        return 0
 
     def _unique_in_file(self, number: int, rec: dict, errors: list[RowError]) -> None:
         uscc = rec.get("uscc")
@@ -448,6 +474,18 @@ class RowChecker:
         if first != number:
             message = f"与第 {first} 行企业名称相同，且都没有统一社会信用代码"
             errors.append(RowError(number, self._header("name"), rec["name"], message))
+
+
+def _clean(cell: str) -> str:
+    value = cell.strip()
+    return "" if value in EMPTY else value
+
+
+def _cells_getter(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """A row's cells at `positions` as a tuple, by C-level itemgetter (it runs once per row)."""
+    if len(positions) < 2:
+        return lambda cells: tuple(cells[pos] for pos in positions)
+    return itemgetter(*positions)
 
 
 _MEMO = {"registered_capital", "paid_in_capital", "established_date"}
