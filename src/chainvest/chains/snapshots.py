@@ -3,9 +3,9 @@
 `take_snapshots(month)` stores every chain's diagnosis for the month (one ChainSnapshot per chain,
 region and month; its LinkSnapshots replaced), counted as of the month's last day or today,
 whichever comes first: running it again in the same month gives the same rows, not more.
-`gap_fills()` reads the history back: each link that left "no local enterprise" (missing, or
-filling with nothing here yet) for a better status, the month it happened and the projects that
-targeted it then.
+`gap_fills()` reads the history back: each month a link with no local enterprise the month
+before got a signed project aimed at it (missing → filling) or local enterprises (landed), with
+the projects that targeted it then.
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ from django.utils import timezone
 from chainvest.chains.diagnosis import ChainDiagnosis, diagnose_all, region_code_of
 from chainvest.chains.models import Chain, ChainSnapshot, LinkSnapshot, LinkStatus
 from chainvest.projects.models import Project
-
-EMPTY = {LinkStatus.MISSING, LinkStatus.FILLING}
 
 
 def parse_month(text: str) -> dt.date:
@@ -98,6 +96,7 @@ class GapFill:
     month: dt.date
     from_status: str
     to_status: str
+    landed: bool  # local enterprises on the link now (not only a project aimed at it)
     projects: list[dict] = field(default_factory=list)  # id, name, signed_date, construction_date
 
 
@@ -136,11 +135,11 @@ def gap_fills(chain: Chain | int | None = None, region=None) -> list[GapFill]:
 
 
 def _left_the_gap(before: dict, after: dict) -> bool:
+    """Nothing was here before; now a project targets the link or an enterprise has landed."""
     return (
         before["local_count"] == 0
-        and before["status"] in EMPTY
-        and after["status"] != before["status"]
         and after["status"] != LinkStatus.MISSING
+        and (after["status"] != before["status"] or after["local_count"] > 0)
     )
 
 
@@ -154,5 +153,6 @@ def _fill(before: dict, after: dict, projects: dict[int, dict]) -> GapFill:
         month=after["snapshot__month"],
         from_status=before["status"],
         to_status=after["status"],
+        landed=after["local_count"] > 0,
         projects=[projects[pk] for pk in ids if pk in projects],
     )
