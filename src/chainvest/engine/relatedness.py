@@ -75,10 +75,9 @@ def as_dense(values: MatrixLike, name: str = "values") -> np.ndarray:
     array = np.asarray(array, dtype=np.float64)
     if array.ndim != 2:
         raise ValueError(f"{name} must be a 2-D region × activity matrix, got {array.ndim}-D")
-    if not np.isfinite(array).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
-    if (array < 0).any():
-        raise ValueError(f"{name} contains negative values")
+    # Two reductions instead of elementwise masks: NaN fails `>= 0`, +inf fails isfinite.
+    if array.size and not (array.min() >= 0 and np.isfinite(array.max())):
+        raise ValueError(f"{name} must be finite and not negative (found NaN, inf or < 0)")
     return array
 
 
@@ -92,7 +91,9 @@ def rca(values: MatrixLike) -> np.ndarray:
     # others keep the reference implementations' order of operations, so thresholds agree.
     region_total[region_total == 0] = 1.0
     share[share == 0] = 1.0
-    return x / region_total[:, np.newaxis] / share[np.newaxis, :]
+    out = x / region_total[:, np.newaxis]
+    out /= share[np.newaxis, :]
+    return out
 
 
 def presence(rca_values: np.ndarray, threshold: float = 1.0) -> np.ndarray:
@@ -166,16 +167,21 @@ def gain_weights(phi: np.ndarray, kp: np.ndarray) -> np.ndarray:
     return phi * (kp * _safe_inverse(phi.sum(axis=1)))[:, np.newaxis]
 
 
-def _second_eigenvector(scaled: np.ndarray) -> np.ndarray:
-    """Right singular vector of the second largest singular value of `scaled` (= A).
+def _second_eigenvector(mcp: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Eigenvector of AᵀA for its second largest eigenvalue, A = diag(left) M diag(right).
 
-    That is the eigenvector of AᵀA for its second largest eigenvalue. Small problems go to
-    LAPACK; large ones to ARPACK on x -> Aᵀ(Ax), never forming AᵀA.
+    Small problems go to LAPACK; large ones to ARPACK on x -> Aᵀ(Ax), applying the diagonal
+    scalings to vectors so that A is never formed.
     """
-    n = scaled.shape[1]
+    n = mcp.shape[1]
     if n <= DENSE_EIGEN_MAX:
+        scaled = mcp * left[:, np.newaxis] * right[np.newaxis, :]
         return np.linalg.eigh(scaled.T @ scaled)[1][:, -2]
-    operator = LinearOperator((n, n), matvec=lambda x: scaled.T @ (scaled @ x), dtype=np.float64)
+
+    def product(x: np.ndarray) -> np.ndarray:
+        return right * (mcp.T @ (left * left * (mcp @ (right * x))))
+
+    operator = LinearOperator((n, n), matvec=product, dtype=np.float64)
     start = np.random.default_rng(EIGEN_SEED).uniform(0.5, 1.5, n)
     values, vectors = eigsh(operator, k=2, which="LA", v0=start)
     return vectors[:, np.argsort(values)[0]]
@@ -194,10 +200,9 @@ def raw_eci_pci(
     kc, kp = np.zeros(len(diversity)), np.zeros(len(ubiquity))
     if rows.sum() < 2 or cols.sum() < 2:
         return kc, kp
-    inner = mcp[np.ix_(rows, cols)]
+    inner = mcp if rows.all() and cols.all() else mcp[np.ix_(rows, cols)]
     half_p = np.sqrt(1.0 / ubiquity[cols])
-    scaled = inner * np.sqrt(1.0 / diversity[rows])[:, np.newaxis] * half_p[np.newaxis, :]
-    vector = _second_eigenvector(scaled) * half_p
+    vector = _second_eigenvector(inner, np.sqrt(1.0 / diversity[rows]), half_p) * half_p
     vector /= np.linalg.norm(vector)
     region_k = (inner @ vector) / diversity[rows]
     sign = np.sign(np.corrcoef(diversity[rows], region_k)[0, 1]) if region_k.std() else 1.0
