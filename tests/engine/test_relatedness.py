@@ -5,6 +5,7 @@ import pytest
 import scipy.sparse as sp
 
 from chainvest.engine import relatedness as rel
+from chainvest.engine import snapshot
 
 RESULT_FIELDS = ("rca", "mcp", "proximity", "density", "eci", "pci", "coi", "cog")
 
@@ -186,3 +187,47 @@ def test_matrix_from_pool_refuses_mismatched_or_negative_input():
         rel.matrix_from_pool(np.array([0, -1]), np.array([0, 1]))
     with pytest.raises(ValueError, match="weights must be finite"):
         rel.matrix_from_pool(np.array([0, 1]), np.array([0, 1]), np.array([1.0, -2.0]))
+
+
+def small_pool() -> snapshot.Snapshot:
+    """Five enterprises: two in 652301 (one archived), two in 652325, one without a region."""
+    columns = {
+        "ids": [1, 2, 3, 4, 5],
+        "region": [652301, 652301, 652325, 652325, 0],
+        "industry": [2614, 2614, 3841, 0, 2614],
+        "capital": [100.0, 50.0, np.nan, 30.0, 7.0],
+        "insured": [-1] * 5,
+        "established": [0] * 5,
+        "status": [1] * 5,
+        "flags": [0, snapshot.FLAG_ARCHIVED, 0, 0, 0],
+    }
+    links = [[11, 12], [11], [12], [13], [11]]
+    conf = [[0.9, 0.4], [0.9], [0.8], [0.7], [0.9]]
+    return snapshot.from_columns(columns, [len(x) for x in links], sum(links, []), sum(conf, []))
+
+
+def test_pool_matrix_counts_live_enterprises_per_region_and_link():
+    result = rel.pool_matrix(small_pool(), by="link")
+    np.testing.assert_array_equal(result.regions, [652301, 652325])
+    np.testing.assert_array_equal(result.activities, [11, 12, 13])
+    np.testing.assert_array_equal(result.values.toarray(), [[1, 1, 0], [0, 1, 1]])
+
+
+def test_pool_matrix_sums_capital_per_industry_class_on_given_axes():
+    result = rel.pool_matrix(
+        small_pool(), by="industry", weight="capital", activities=np.array([2614, 3841, 3899])
+    )
+    # unknown capital counts 0; an industry class with nobody stays as an empty column
+    np.testing.assert_array_equal(result.values.toarray(), [[100, 0, 0], [0, 0, 0]])
+
+
+def test_pool_matrix_leaves_out_unsure_link_assignments():
+    result = rel.pool_matrix(small_pool(), by="link", min_confidence=0.5)
+    np.testing.assert_array_equal(result.values.toarray(), [[1, 0, 0], [0, 1, 1]])
+
+
+def test_pool_matrix_refuses_unknown_choices():
+    with pytest.raises(ValueError, match="weight must be 'count' or 'capital'"):
+        rel.pool_matrix(small_pool(), weight="employees")
+    with pytest.raises(ValueError, match="by must be 'link' or 'industry'"):
+        rel.pool_matrix(small_pool(), by="chain")

@@ -29,6 +29,8 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import LinearOperator, eigsh
 
+from chainvest.engine.snapshot import FLAG_ARCHIVED, FLAG_MERGED, Snapshot
+
 Convention = Literal["stata", "ecomplexity"]
 MatrixLike = np.ndarray | sp.spmatrix | sp.sparray
 CONVENTIONS = ("stata", "ecomplexity")
@@ -337,3 +339,84 @@ def matrix_from_pool(
     if not np.isfinite(w).all() or (w < 0).any():
         raise ValueError("weights must be finite and not negative")
     return sp.coo_array((w, (region_idx, activity_idx)), shape=shape).tocsr()
+
+
+@dataclass(frozen=True)
+class PoolMatrix:
+    """A region × activity matrix with the keys of its rows and columns."""
+
+    values: sp.csr_array
+    regions: np.ndarray  # GB/T 2260 codes as the snapshot stores them
+    activities: np.ndarray  # link ids, or GB/T 4754 class numbers
+
+
+def keyed_matrix(
+    region_keys: np.ndarray,
+    activity_keys: np.ndarray,
+    weights: np.ndarray | None = None,
+    regions: np.ndarray | None = None,
+    activities: np.ndarray | None = None,
+) -> PoolMatrix:
+    """matrix_from_pool over keys: the given axes (pairs outside them dropped) or, by default,
+    the sorted distinct keys. Passing the axes keeps regions or activities that have nothing."""
+    weights = np.ones(len(region_keys)) if weights is None else np.asarray(weights, np.float64)
+    regions = np.unique(region_keys) if regions is None else np.asarray(regions)
+    activities = np.unique(activity_keys) if activities is None else np.asarray(activities)
+    r, r_ok = _positions(regions, region_keys)
+    a, a_ok = _positions(activities, activity_keys)
+    keep = r_ok & a_ok
+    shape = (len(regions), len(activities))
+    return PoolMatrix(matrix_from_pool(r[keep], a[keep], weights[keep], shape), regions, activities)
+
+
+def _positions(axis: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Position of each key on a sorted axis, and whether it is there at all."""
+    if not len(axis):
+        return np.zeros(len(keys), np.int64), np.zeros(len(keys), bool)
+    if np.any(axis[1:] <= axis[:-1]):
+        raise ValueError("axis keys must be sorted and distinct")
+    pos = np.minimum(np.searchsorted(axis, keys), len(axis) - 1)
+    return pos, axis[pos] == keys
+
+
+def pool_pairs(
+    snap: Snapshot,
+    by: Literal["link", "industry"] = "link",
+    weight: str = "count",
+    min_confidence: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(region, activity, weight) per enterprise, or per enterprise × link for by="link".
+
+    weight "count" (1 each) or "capital" (registered capital in 万元, unknown as 0). Left out:
+    archived and merged records, those without a region or an activity, and link assignments
+    below min_confidence.
+    """
+    if weight not in ("count", "capital"):
+        raise ValueError(f"weight must be 'count' or 'capital', got {weight!r}")
+    if by not in ("link", "industry"):
+        raise ValueError(f"by must be 'link' or 'industry', got {by!r}")
+    per_row = np.ones(len(snap)) if weight == "count" else np.nan_to_num(snap.capital, nan=0.0)
+    if by == "link":
+        rows = np.repeat(np.arange(len(snap)), np.diff(snap.link_indptr))
+        activity = snap.link_ids.astype(np.int64)
+        sure = snap.link_conf >= min_confidence
+    else:
+        rows, activity = np.arange(len(snap)), snap.industry.astype(np.int64)
+        sure = np.ones(len(rows), bool)
+    live = (snap.flags[rows] & (FLAG_ARCHIVED | FLAG_MERGED)) == 0
+    keep = live & sure & (snap.region[rows] != 0) & (activity != 0)
+    region = snap.region[rows].astype(np.int64)
+    return region[keep], activity[keep], per_row[rows][keep].astype(np.float64)
+
+
+def pool_matrix(
+    snap: Snapshot,
+    by: Literal["link", "industry"] = "link",
+    weight: str = "count",
+    regions: np.ndarray | None = None,
+    activities: np.ndarray | None = None,
+    min_confidence: float = 0.0,
+) -> PoolMatrix:
+    """The region × link (or × industry class) matrix of the pool snapshot."""
+    pairs = pool_pairs(snap, by, weight, min_confidence)
+    return keyed_matrix(*pairs, regions=regions, activities=activities)
