@@ -13,7 +13,12 @@ ecomplexity is not a chainvest dependency: when it is missing this script pip-in
 ecomplexity==0.5.3 into the running interpreter's environment, holding numpy and scipy at their
 installed versions (docs/dependencies.md).
 
-Prints BENCH lines for time (ratio = the package's seconds ÷ ours) and peak memory.
+Both children run with the same number of BLAS threads, CHAINVEST_BENCH_RELATEDNESS_THREADS
+(default 1: these machines have 2 cores shared by several sessions, and multi-threaded BLAS
+spinning on a busy core makes timings erratic for either side).
+
+Prints BENCH lines for time (ratio = the package's seconds ÷ ours) and peak memory; comment
+lines give the CPU seconds of both.
 """
 
 import json
@@ -32,6 +37,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 REGIONS = int(os.environ.get("CHAINVEST_BENCH_RELATEDNESS_REGIONS", "3000"))
 CLASSES = int(os.environ.get("CHAINVEST_BENCH_RELATEDNESS_CLASSES", "1400"))
+THREADS = os.environ.get("CHAINVEST_BENCH_RELATEDNESS_THREADS", "1")
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 SEED = 20240601
 PACKAGE = "ecomplexity==0.5.3"
 TOLERANCE = 1e-9
@@ -90,12 +97,12 @@ def worker(which: str, folder: Path) -> dict:
         import ecomplexity  # noqa: F401
         import pandas  # noqa: F401
     before = rss_mb()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     outputs = (run_ours if which == "ours" else run_package)(region, klass, count)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak = rss_mb()
     np.savez(folder / f"{which}.npz", **outputs)
-    return {"seconds": seconds, "peak_mb": peak, "rise_mb": peak - before}
+    return {"seconds": seconds, "cpu": cpu, "peak_mb": peak, "rise_mb": peak - before}
 
 
 def ensure_package() -> None:
@@ -111,7 +118,8 @@ def ensure_package() -> None:
 
 def child(which: str, folder: Path) -> dict:
     command = [sys.executable, __file__, "--worker", which, str(folder)]
-    done = subprocess.run(command, capture_output=True, text=True)
+    env = os.environ | dict.fromkeys(THREAD_VARIABLES, THREADS)
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
     if done.returncode:
         sys.exit(f"{which} failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -153,12 +161,13 @@ def main() -> None:
 def report(ours: dict, theirs: dict, cells: int) -> None:
     fill = cells / (REGIONS * CLASSES)
     print(f"# matrix {REGIONS:,} regions × {CLASSES:,} industry classes of enterprise counts")
-    print(f"# {cells:,} non-zero cells ({fill:.1%})")
+    print(f"# {cells:,} non-zero cells ({fill:.1%}); BLAS threads: {THREADS} for both")
     for name, run in (("ecomplexity 0.5.3", theirs), ("ours", ours)):
         print(
-            f"# {name}: {run['seconds']:.3f} s, peak RSS {run['peak_mb']:.0f} MB"
-            f" (+{run['rise_mb']:.0f} MB during the call)"
+            f"# {name}: {run['seconds']:.3f} s ({run['cpu']:.3f} CPU s), peak RSS"
+            f" {run['peak_mb']:.0f} MB (+{run['rise_mb']:.0f} MB during the call)"
         )
+    print(f"# CPU-time ratio {theirs['cpu'] / ours['cpu']:.1f}")
     base = "baseline=ecomplexity-0.5.3"
     ratio = theirs["seconds"] / ours["seconds"]
     print(f"BENCH name=relatedness value={ours['seconds']:.3f} unit=s {base} ratio={ratio:.1f}")
