@@ -110,10 +110,20 @@ def cooccurrence_proximity(mcp: np.ndarray, asymmetric: bool = False) -> np.ndar
 
     Symmetric: min(P(p | q), P(q | p)). Asymmetric: P(q | p), both over regions' presence.
     """
-    both = mcp.T @ mcp  # dense BLAS: ~10x faster than a sparse product at 20 % fill
+    both = _cooccurrence(mcp)
     ubiquity = np.diag(both).copy()
     given_q = both * _safe_inverse(ubiquity)[np.newaxis, :]  # [p, q] = N(p, q) / N(q)
     return given_q.T.copy() if asymmetric else np.minimum(given_q, given_q.T)
+
+
+def _cooccurrence(mcp: np.ndarray) -> np.ndarray:
+    """MᵀM by dense BLAS (several times faster than sparse at 20 % fill). The counts are
+    integers below 2^24, which float32 holds exactly, so the twice-as-fast single precision
+    product is exact too."""
+    if mcp.shape[0] >= 2**24:
+        return mcp.T @ mcp
+    single = mcp.astype(np.float32)
+    return (single.T @ single).astype(np.float64)
 
 
 def correlation_proximity(rca_values: np.ndarray) -> np.ndarray:
@@ -262,13 +272,12 @@ def _density_and_outlook(x, mcp: np.ndarray, phi: np.ndarray, kp: np.ndarray):
     cog[r, p] = (1 - M[r, p]) sum_q (1 - M[r, q]) phi[q, p] kp[q] / sum_j phi[q, j]
     """
     dens = density(x, phi)
+    coi = dens @ kp - np.einsum("ij,ij,j->i", dens, mcp, kp)
     gain = gain_weights(phi, kp)
-    absent = 1.0 - mcp
-    coi = (dens * absent) @ kp
-    # (1 - M) @ gain as column sums minus M @ gain, reusing M and sparing a dense 1 - M copy.
+    # (1 - M) @ gain as column sums minus M @ gain: no dense 1 - M, one product.
     cog = mcp @ gain
     np.subtract(gain.sum(axis=0)[np.newaxis, :], cog, out=cog)
-    cog *= absent
+    np.copyto(cog, 0.0, where=mcp != 0)
     return dens, coi, cog
 
 
