@@ -100,6 +100,8 @@ def test_chain_map_shows_completeness_matching_rate_chiefs_and_leaders(client, w
     assert figure("matching-rate") == percent(diagnosis.matching_rate)
     assert figure("chiefs") == "张建国（州人大常委会副主任）"
     assert figure("leaders") == "金风叶片奇台有限公司"
+    for reason in diagnosis.reasons:
+        assert reason in html
 
 
 def test_chain_map_lists_every_link_by_stage_for_keyboard_users(client, wind):
@@ -281,6 +283,8 @@ def test_chain_docx_report_carries_the_figures_and_a_row_per_link(client, wind):
     assert figures["本地配套率"] == percent(diagnosis.matching_rate)
     assert figures["链长"] == "张建国（州人大常委会副主任）"
     assert figures["链主企业"] == "金风叶片奇台有限公司"
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert all(reason in text for reason in diagnosis.reasons)
     rows = [[c.text for c in row.cells] for row in doc.tables[1].rows]
     assert rows[0][0] == "环节" and len(rows) == len(diagnosis.links) + 1
     for got, want in zip(rows[1:], diagnosis.links, strict=True):

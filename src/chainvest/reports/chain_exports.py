@@ -119,6 +119,8 @@ def chain_report_docx(diagnosis: ChainDiagnosis, cluster: str, when: dt.date) ->
     for label, value in _headline(diagnosis):
         cells = figures.add_row().cells
         cells[0].text, cells[1].text = label, value
+    for reason in getattr(diagnosis, "reasons", []):  # the chain-level reasons, e.g. for 建链
+        doc.add_paragraph(reason, style="List Bullet")
     doc.add_heading("环节诊断", level=1)
     _links_table(doc, diagnosis)
     doc.add_paragraph(NOTE)
