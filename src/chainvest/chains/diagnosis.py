@@ -85,7 +85,7 @@ def region_prefix(code: str) -> str:
     return code
 
 
-def _region_code(region: Region | str | None) -> str:
+def region_code_of(region: Region | str | None) -> str:
     if region is None:
         return settings.HOME_REGION_CODE
     return region.code if isinstance(region, Region) else str(region)
@@ -111,7 +111,7 @@ def diagnose_all(
 def _diagnose(
     chains: list[Chain], region: Region | str | None, as_of: dt.date | None
 ) -> list[ChainDiagnosis]:
-    code = _region_code(region)
+    code = region_code_of(region)
     facts = _Facts([c.id for c in chains], region_prefix(code), as_of or timezone.localdate())
     return [facts.judge(chain, code) for chain in chains]
 
@@ -315,7 +315,7 @@ def _prefixed(q: Q, prefix: str) -> Q:
 
 def local_enterprises(link: Link | int, region: Region | str | None = None) -> QuerySet[Enterprise]:
     """The local enterprises placed on a link (for the map's detail panel), largest first."""
-    prefix = region_prefix(_region_code(region))
+    prefix = region_prefix(region_code_of(region))
     return (
         Enterprise.objects.filter(
             link_set__link=link,

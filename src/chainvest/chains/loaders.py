@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,16 @@ import yaml
 from django.conf import settings
 from django.db import models, transaction
 
-from chainvest.chains.models import Chain, Cluster, Link, Stage
+from chainvest.chains.models import (
+    DEFAULT_THRESHOLDS,
+    Chain,
+    ChainChief,
+    ChainLeader,
+    Cluster,
+    Link,
+    Stage,
+)
+from chainvest.enterprises.models import Enterprise
 from chainvest.regions.models import IndustryCode
 
 CLUSTERS_FILE = "clusters.yaml"
@@ -38,6 +48,9 @@ CHAIN_KEYS = {
     "note",
     "links",
     "flows",
+    "chiefs",
+    "leaders",
+    "thresholds",
 }
 LINK_KEYS = {
     "code",
@@ -78,6 +91,10 @@ class ChainSpec:
     note: str
     links: list[LinkSpec] = field(default_factory=list)
     flows: list[tuple[str, str]] = field(default_factory=list)
+    # None: the file does not say, and what the database holds is left alone.
+    chiefs: list[tuple[str, str]] | None = None
+    leaders: list[tuple[str, str]] | None = None
+    thresholds: dict[str, Any] = field(default_factory=dict)
 
 
 class _Where:
@@ -264,7 +281,54 @@ def parse_chain(path: Path, clusters: set[str], known_codes: set[str] | None) ->
     if not spec.links:
         raise where.error("links：至少需要一个环节")
     spec.flows = _parse_flows(where, data.get("flows") or [], {s.code for s in spec.links})
+    spec.chiefs = _pairs(where, data, "chiefs", ("name", "title"))
+    spec.leaders = _pairs(where, data, "leaders", ("name", "note"))
+    spec.thresholds = _thresholds(where, data.get("thresholds"))
     return spec
+
+
+def _pairs(where: _Where, data: dict, key: str, fields: tuple[str, str]) -> list | None:
+    """链长 or 链主 entries: a list of {name, title|note}; None when the file has no such key."""
+    if key not in data:
+        return None
+    items = data[key] or []
+    if not isinstance(items, list):
+        raise where.error(f"字段 {key} 应为列表")
+    out = []
+    for index, item in enumerate(items, start=1):
+        item_where = where.at(f"{key} 第 {index} 项")
+        item = _mapping(item_where, item, set(fields))
+        out.append(
+            (
+                _text(item_where, item, fields[0], required=True, limit=200),
+                _text(item_where, item, fields[1], limit=100),
+            )
+        )
+    return out
+
+
+THRESHOLD_RANGES = {
+    "strong_min_enterprises": (int, 0, 10_000),
+    "strong_min_capital_wan": (float, 0, 1e12),
+    "strong_min_lq": (float, 0, 1000),
+    "build_max_completeness": (float, 0, 1),
+    "build_min_relatedness": (float, 0, 1),
+}
+
+
+def _thresholds(where: _Where, data: Any) -> dict[str, Any]:
+    """The chain's diagnosis bars (docs/diagnosis.md); keys left out keep their defaults."""
+    if data is None:
+        return {}
+    data = _mapping(where.at("thresholds"), data, set(THRESHOLD_RANGES))
+    out = {}
+    for key, value in data.items():
+        kind, low, high = THRESHOLD_RANGES[key]
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        if not numeric or (kind is int and not isinstance(value, int)) or not low <= value <= high:
+            raise where.at("thresholds").error(f"{key} 应为 {low}–{high} 的数，实为「{value}」")
+        out[key] = Decimal(str(value)) if key == "strong_min_capital_wan" else value
+    return out
 
 
 def _check_unique(specs: list[ChainSpec]) -> None:
@@ -308,6 +372,7 @@ class _Tally:
     created: int = 0
     updated: int = 0
     relations: int = 0  # flow and industry-code pairs added or removed
+    unknown_leaders: int = 0  # 链主 names of the files not found in the enterprise pool
 
 
 def _save_changed(obj: models.Model, values: dict[str, Any], tally: _Tally) -> None:
@@ -388,6 +453,31 @@ def _sync_relations(
     _sync_pairs(Link.industry_codes.through, "link_id", "industrycode_id", ids, wanted, tally)
 
 
+def _sync_people(chain: Chain, spec: ChainSpec, tally: _Tally) -> None:
+    """Chiefs and leaders named by the file replace the chain's; absent keys change nothing.
+
+    Leaders are enterprises of the pool found by exact name; a name not in the pool (yet) is
+    counted in tally.unknown_leaders and skipped, so templates load before the pool does."""
+    if spec.chiefs is not None:
+        chain.chiefs.exclude(name__in=[n for n, _ in spec.chiefs]).delete()
+        for order, (name, title) in enumerate(spec.chiefs):
+            _upsert(
+                ChainChief, {"chain": chain, "name": name}, {"title": title, "order": order}, tally
+            )
+    if spec.leaders is not None:
+        found = dict(
+            Enterprise.objects.filter(
+                name__in=[n for n, _ in spec.leaders], merged_into__isnull=True
+            ).values_list("name", "id")
+        )
+        tally.unknown_leaders += sum(1 for n, _ in spec.leaders if n not in found)
+        chain.leaders.exclude(enterprise_id__in=found.values()).delete()
+        for order, (name, note) in enumerate(spec.leaders):
+            if name in found:
+                lookup = {"chain": chain, "enterprise_id": found[name]}
+                _upsert(ChainLeader, lookup, {"note": note, "order": order}, tally)
+
+
 def _write(clusters: list[dict], specs: list[ChainSpec]) -> _Tally:
     tally = _Tally()
     for item in clusters:
@@ -404,9 +494,11 @@ def _write(clusters: list[dict], specs: list[ChainSpec]) -> _Tally:
             "chief_title": spec.chief_title,
             "sources": _sources_text(spec),
             "is_demo": False,
+            **spec.thresholds,
         }
         chain = _upsert(Chain, {"code": spec.code}, values, tally)
         _sync_relations(spec, _sync_links(chain, spec, tally), code_ids, tally)
+        _sync_people(chain, spec, tally)
     return tally
 
 
@@ -429,6 +521,7 @@ def load_chain_templates(directory: Path | None = None) -> dict[str, int]:
         "created": tally.created,
         "updated": tally.updated,
         "relations": tally.relations,
+        "unknown_leaders": tally.unknown_leaders,
     }
 
 
@@ -475,4 +568,24 @@ def export_chain(chain: Chain) -> dict:
             for f in flows
             if f.to_link_id in code_of
         ],
+        **_export_diagnosis(chain),
     }
+
+
+def _export_diagnosis(chain: Chain) -> dict:
+    """Chiefs, leaders and thresholds other than the defaults: only what the chain has."""
+    data: dict[str, Any] = {}
+    chiefs = [{"name": c.name, "title": c.title} for c in chain.chiefs.all()]
+    leaders = [
+        {"name": x.enterprise.name, "note": x.note}
+        for x in chain.leaders.select_related("enterprise")
+    ]
+    given = {
+        key: kind(getattr(chain, key))
+        for key, (kind, _, _) in THRESHOLD_RANGES.items()
+        if kind(getattr(chain, key)) != getattr(DEFAULT_THRESHOLDS, key)
+    }
+    for key, value in (("chiefs", chiefs), ("leaders", leaders), ("thresholds", given)):
+        if value:
+            data[key] = value
+    return data

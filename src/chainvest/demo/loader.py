@@ -22,9 +22,15 @@ from simple_history.utils import bulk_create_with_history
 
 from chainvest.accounts.services import ensure_user
 from chainvest.chains.loaders import load_chain_templates
-from chainvest.chains.models import Chain
+from chainvest.chains.models import Chain, ChainChief, ChainLeader, Link
 from chainvest.engine.text import AmountError, parse_money
-from chainvest.enterprises.models import Enterprise, EnterpriseRelation, RelationKind
+from chainvest.enterprises.models import (
+    AssignmentSource,
+    Enterprise,
+    EnterpriseLink,
+    EnterpriseRelation,
+    RelationKind,
+)
 from chainvest.events.models import Event
 from chainvest.projects.models import (
     STAGE_DATE_FIELD,
@@ -40,7 +46,7 @@ from chainvest.regions.models import IndustryCode, Park, Region
 HISTORY_REASON = "加载示例数据"
 YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
 TABLE_KEYS = {"table", "columns", "rows"}
-FILES = ["sources", "users", "enterprises", "events", "projects", "engagements"]
+FILES = ["sources", "users", "enterprises", "events", "projects", "engagements", "chains"]
 
 
 class DemoDataError(ValueError):
@@ -76,6 +82,7 @@ class Lookups:
     regions: dict[str, int]
     parks: dict[str, Park]
     chains: dict[str, int]
+    links: dict[tuple[str, str], int]
     industries: dict[str, int]
     sources: dict[str, str]
     enterprises: dict[str, int] = field(default_factory=dict)
@@ -107,9 +114,12 @@ def load_demo(data_dir: Path | None = None) -> dict:
         created["users"], new_users = _load_users(files["users"], look)
         created["enterprises"] = _load_enterprises(files["enterprises"], look)
         created["relations"] = _load_relations(files["enterprises"], look)
+        created["placements"] = _load_placements(files["enterprises"], look)
         created["events"] = _load_events(files["events"], look)
         created["projects"], created["stage_changes"] = _load_projects(files["projects"], look)
         created["engagements"] = _load_engagements(files["engagements"], look)
+        created["chain_chiefs"] = _load_chiefs(files["chains"], look)
+        created["chain_leaders"] = _load_leaders(files["chains"], look)
     return {"created": created, "new_users": new_users}
 
 
@@ -172,6 +182,10 @@ def _lookups(files: dict) -> Lookups:
         regions=dict(Region.objects.values_list("code", "id")),
         parks={p.code: p for p in Park.objects.select_related("region")},
         chains=dict(Chain.objects.values_list("code", "id")),
+        links={
+            (chain, code): pk
+            for pk, chain, code in Link.objects.values_list("id", "chain__code", "code")
+        },
         industries=dict(IndustryCode.objects.values_list("code", "id")),
         sources={str(k): v for k, v in (files["sources"].get("sources") or {}).items()},
     )
@@ -268,6 +282,32 @@ def _load_relations(doc: dict, look: Lookups) -> int:
     return len(new)
 
 
+def _load_placements(doc: dict, look: Lookups) -> int:
+    """Enterprises placed on links by hand (source manual): those the classifier cannot place."""
+    existing = set(EnterpriseLink.objects.values_list("enterprise_id", "link_id"))
+    new = []
+    for rec in records(doc, "placements"):
+        enterprise = look.find(look.enterprises, rec.require("enterprise"), "企业键", rec)
+        key = (str(rec.require("chain")), str(rec.require("link")))
+        link = look.links.get(key)
+        if link is None:
+            raise DemoDataError(f"{rec.where}：未知的产业链环节「{key[0]}:{key[1]}」")
+        if (enterprise, link) not in existing:
+            existing.add((enterprise, link))
+            reason = rec.get("reason", "人工归入")
+            new.append(
+                EnterpriseLink(
+                    enterprise_id=enterprise,
+                    link_id=link,
+                    source=AssignmentSource.MANUAL,
+                    confidence=1.0,
+                    reasons=[f"{reason}（示例）" if rec.is_demo else reason],
+                )
+            )
+    EnterpriseLink.objects.bulk_create(new)
+    return len(new)
+
+
 # --- events --------------------------------------------------------------------------------
 
 
@@ -318,6 +358,10 @@ class _ProjectBuilder:
     def __init__(self, doc: dict, look: Lookups):
         self.look = look
         self.defaults = doc.get("defaults") or {}
+        self.targets = {
+            rec.require("project"): (rec, str(rec.require("link")))
+            for rec in records(doc, "targets")
+        }
         units = doc.get("responsible_units") or {}
         self.park_units = {str(k): v for k, v in (units.get("parks") or {}).items()}
         self.county_units = {str(k): v for k, v in (units.get("counties") or {}).items()}
@@ -340,10 +384,22 @@ class _ProjectBuilder:
             is_demo=rec.is_demo,
         )
         project.officer = look.officers.get(project.county_id)
+        project.link_id = self._link(rec)
         for prefix in ("agreed", "planned"):
             _set_money(project, prefix, rec)
         self._set_stage(project, rec)
         return project
+
+    def _link(self, rec: Record) -> int | None:
+        """The link the project aims at, from the targets section (within the project's chain)."""
+        target = self.targets.get(rec.data["name"])
+        if target is None:
+            return None
+        where, code = target
+        chain = rec.get("chain")
+        if (str(chain), code) not in self.look.links:
+            raise DemoDataError(f"{where.where}：产业链「{chain}」没有环节「{code}」")
+        return self.look.links[(str(chain), code)]
 
     def _park(self, rec: Record) -> Park | None:
         park = self.look.find(self.look.parks, rec.get("park"), "园区代码", rec)
@@ -462,3 +518,47 @@ def _engagement(rec: Record, look: Lookups) -> Engagement:
         officer=look.officers.get(county_id),
         is_demo=rec.is_demo,
     )
+
+
+# --- chain chiefs and leaders --------------------------------------------------------------
+
+
+def _load_chiefs(doc: dict, look: Lookups) -> int:
+    existing = set(ChainChief.objects.values_list("chain_id", "name"))
+    new = []
+    for order, rec in enumerate(records(doc, "chiefs")):
+        chain = look.find(look.chains, rec.require("chain"), "产业链代码", rec)
+        if (chain, rec.require("name")) not in existing:
+            existing.add((chain, rec.data["name"]))
+            new.append(
+                ChainChief(
+                    chain_id=chain,
+                    name=rec.data["name"],
+                    title=rec.get("title", ""),
+                    order=order,
+                    is_demo=rec.is_demo,
+                )
+            )
+    ChainChief.objects.bulk_create(new)
+    return len(new)
+
+
+def _load_leaders(doc: dict, look: Lookups) -> int:
+    existing = set(ChainLeader.objects.values_list("chain_id", "enterprise_id"))
+    new = []
+    for order, rec in enumerate(records(doc, "leaders")):
+        chain = look.find(look.chains, rec.require("chain"), "产业链代码", rec)
+        enterprise = look.find(look.enterprises, rec.require("enterprise"), "企业键", rec)
+        if (chain, enterprise) not in existing:
+            existing.add((chain, enterprise))
+            new.append(
+                ChainLeader(
+                    chain_id=chain,
+                    enterprise_id=enterprise,
+                    note=rec.get("note", ""),
+                    order=order,
+                    is_demo=rec.is_demo,
+                )
+            )
+    ChainLeader.objects.bulk_create(new)
+    return len(new)

@@ -35,7 +35,7 @@ class Thresholds:
     strong_min_enterprises: int = 3
     strong_min_capital_wan: float = 10000.0  # 1 亿元
     strong_min_lq: float = 1.0  # at least the national concentration
-    build_max_completeness: float = 0.3
+    build_max_completeness: float = 0.2
     build_min_relatedness: float = 0.5
 
     def as_dict(self) -> dict[str, float]:
@@ -143,8 +143,8 @@ def link_status(
 ) -> tuple[str, list[str]]:
     """The link's status: the base status, turned into filling when a signed project targets it."""
     status, reasons = base_status(facts, lq, thresholds)
-    if lq is None:
-        reasons.append("全国企业库中无此环节企业或本地无企业，区位商无法计算，不参与判定。")
+    if lq is None and facts.present:
+        reasons.append("企业库不足以计算区位商（见 docs/diagnosis.md），区位商不参与判定。")
     pipeline = facts.pipeline_signed + facts.pipeline_building
     if status != STRONG and pipeline:
         reasons.append(

@@ -15,6 +15,9 @@ LABELS = {
     "projects": "招商项目",
     "stage_changes": "阶段变更记录",
     "engagements": "精准对接",
+    "placements": "人工归入环节",
+    "chain_chiefs": "链长",
+    "chain_leaders": "链主企业",
 }
 
 
