@@ -3,6 +3,7 @@
 Every figure on a page or in a file is checked against `diagnose_chain` on the same records.
 """
 
+import datetime as dt
 import io
 import re
 
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from chainvest.chains.diagnosis import diagnose_all, diagnose_chain
 from chainvest.chains.models import ChainChief, ChainLeader
+from chainvest.chains.snapshots import take_snapshots
 from chainvest.enterprises.models import Enterprise, EnterpriseLink
 from chainvest.reports.chains import STATUS_LABELS, STATUSES, percent
 from chainvest.web.charts import node_size
@@ -128,9 +130,19 @@ def test_link_panel_lists_local_enterprises_with_their_profiles(client, wind):
         "web:enterprise_profile", args=[Enterprise.objects.get(name="木垒塔筒有限公司").pk]
     )
     assert f'<a href="{profile}">木垒塔筒有限公司</a>' in html
-    assert "共 1 家" in html
+    assert "共 1 家" in html and '<td class="num">300.00</td>' in html
     assert "<html" not in html  # a partial, not the whole page
     assert f.inline_scripts(html) == []
+
+
+def test_chain_map_shows_which_project_began_filling_which_gap_and_when(client, wind):
+    take_snapshots(dt.date(2024, 2, 1))
+    take_snapshots(dt.date(2024, 3, 1))
+    html = f.signed_in(client, "t_leader").get(reverse("web:chain", args=["wind-power"]))
+    section = re.search(r'data-testid="gap-fills">.*?</section>', html.content.decode(), re.S)
+    rows = re.findall(r"<tr>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>", section.group(0))
+    assert rows == [("2024-03", "风电场运营")]
+    assert "缺失环节 → " in section.group(0) and "风电场项目" in section.group(0)
 
 
 def test_link_panel_of_a_missing_link_shows_its_lead_and_no_targets_yet(client, wind):
