@@ -271,7 +271,7 @@ def test_chain_xlsx_holds_the_diagnosis_figures_and_reasons(client, wind):
         assert got["区位商"] == ("-" if lq is None else pytest.approx(lq))
         assert got["状态"] == STATUS_LABELS[want.status]
         assert (got["建议"] or "") == want.action
-        assert got["诊断依据"] == "；".join(want.reasons)
+        assert got["诊断依据"] == "\n".join(want.reasons)
 
 
 def test_all_chains_xlsx_has_a_row_per_chain_and_per_link(client, wind):
@@ -305,4 +305,4 @@ def test_chain_docx_report_carries_the_figures_and_a_row_per_link(client, wind):
         assert got[3] == f"{want.pipeline_building}/{want.pipeline_signed}"
         assert got[4] == STATUS_LABELS[want.status]
         assert got[5] == (want.action or "-")
-        assert got[6] == ("；".join(want.reasons) or "-")
+        assert got[6] == ("\n".join(want.reasons) or "-")
