@@ -1,6 +1,8 @@
 import pytest
+from django.test import Client
 
 from chainvest.chains.models import Chain, Cluster, Link
+from chainvest.enterprises.models import Enterprise, EnterpriseLink
 from chainvest.regions.models import IndustryCode
 
 
@@ -67,3 +69,29 @@ def test_unknown_chain_is_404(clients, wind_chain):
     response = clients["leader"].get("/api/chains/999999")
     assert response.status_code == 404
     assert response.json()["detail"] == "产业链不存在：999999"
+
+
+def test_chain_diagnosis_lists_every_link_with_status_and_reasons(clients, wind_chain, cast):
+    here = Enterprise.objects.create(
+        name="本地整机厂", region=cast["qitai"].profile.county, registered_capital_wan=50000
+    )
+    turbine = wind_chain.links.get(code="turbine")
+    EnterpriseLink.objects.create(enterprise=here, link=turbine, source="manual")
+    response = clients["leader"].get(f"/api/chains/{wind_chain.id}/diagnosis")
+    assert response.status_code == 200
+    body = response.json()
+    by_code = {link["code"]: link for link in body["links"]}
+    assert set(by_code) == {"parts", "blades", "turbine", "farm"}
+    assert by_code["turbine"]["local_count"] == 1
+    assert by_code["turbine"]["status"] == "weak"  # 1 enterprise, below the default 3
+    assert by_code["turbine"]["status_label"] == "弱"
+    assert by_code["blades"]["status"] == "missing"
+    assert by_code["blades"]["feeds"] == [turbine.id]
+    assert by_code["turbine"]["reasons"]
+    assert body["completeness"] == pytest.approx(1 / 6)  # turbine weight 1 of 1+3+1+1
+    assert body["region_code"] == "652300"
+
+
+def test_chain_diagnosis_of_unknown_chain_is_404_and_needs_a_token(clients, wind_chain):
+    assert clients["leader"].get("/api/chains/999999/diagnosis").status_code == 404
+    assert Client().get(f"/api/chains/{wind_chain.id}/diagnosis").status_code == 401

@@ -97,3 +97,13 @@ def test_command_writes_the_month_and_refuses_bad_input(shop):
 def test_the_current_month_is_counted_up_to_today():
     assert month_as_of(D(2024, 2, 1), today=D(2024, 2, 14)) == D(2024, 2, 14)
     assert month_as_of(D(2024, 2, 1), today=D(2024, 5, 1)) == D(2024, 2, 29)
+
+
+def test_a_month_is_stored_in_a_fixed_number_of_queries(shop, django_assert_max_num_queries):
+    take_snapshots(parse_month("2024-01"))
+    with django_assert_max_num_queries(20):
+        take_snapshots(parse_month("2024-01"))
+    with django_assert_max_num_queries(20):
+        take_snapshots(parse_month("2024-02"))
+    assert ChainSnapshot.objects.count() == 2
+    assert LinkSnapshot.objects.count() == 10

@@ -1,12 +1,14 @@
 """The demo shows a link in every status, and each follows from the demo's records."""
 
+import datetime as dt
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 from chainvest.chains.diagnosis import diagnose_all, diagnose_chain
-from chainvest.chains.models import Chain
+from chainvest.chains.models import Chain, ChainSnapshot
+from chainvest.chains.snapshots import gap_fills
 from chainvest.enterprises.models import EnterpriseLink
 from chainvest.projects.models import Project
 
@@ -55,3 +57,13 @@ def test_demo_wind_chain_has_its_chief_leader_and_matching_rate(demo_placed):
     # The leader assembles nacelles; of the six links feeding nacelles only steel castings is
     # local in the demo: 1/6.
     assert diagnosis.matching_rate == pytest.approx(1 / 6)
+
+
+def test_demo_history_says_which_project_filled_which_gap_and_when(demo_placed):
+    """Months March–December 2023 are snapshotted from the records: the gear-box project signed
+    at the first event (21 April) made 齿轮箱 a gap being filled in April."""
+    fills = {(x.link_name, x.month): x for x in gap_fills(Chain.objects.get(code="wind-power"))}
+    gearboxes = fills[("齿轮箱与减速器", dt.date(2023, 4, 1))]
+    assert (gearboxes.from_status, gearboxes.to_status) == ("missing", "filling")
+    assert [p["name"] for p in gearboxes.projects] == ["北辰风电齿轮箱及轴承配套项目"]
+    assert ChainSnapshot.objects.filter(chain__code="wind-power").count() == 10

@@ -7,8 +7,9 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from chainvest.api import serialize
-from chainvest.api.schemas import ChainDetailOut, ChainOut, ErrorOut
+from chainvest.api.schemas import ChainDetailOut, ChainDiagnosisOut, ChainOut, ErrorOut
 from chainvest.chains import queries
+from chainvest.chains.diagnosis import diagnose_chain
 
 router = Router(tags=["产业链"])
 
@@ -36,3 +37,17 @@ def read_chain(request: HttpRequest, chain_id: int):
         "links": tree,
         "flows": flows,
     }
+
+
+@router.get(
+    "/{int:chain_id}/diagnosis",
+    response={200: ChainDiagnosisOut, 401: ErrorOut, 404: ErrorOut},
+)
+def read_chain_diagnosis(request: HttpRequest, chain_id: int):
+    """产业链诊断：每个环节的强/弱/缺/补链中状态、依据和建议，以及完整度、本地配套率（本州）。"""
+    chain = queries.chain_detail(chain_id)
+    if chain is None:
+        raise HttpError(404, f"产业链不存在：{chain_id}")
+    diagnosis = diagnose_chain(chain)
+    links = [{**vars(link), "status_label": link.status_label} for link in diagnosis.links]
+    return {**vars(diagnosis), "links": links}

@@ -232,3 +232,41 @@ class ChainDetailOut(ChainOut):
 
 
 LinkNode.model_rebuild()
+
+
+class LinkDiagnosisOut(Schema):
+    link_id: int
+    code: str
+    name: str
+    stage: str
+    weight: int
+    local_count: int = Field(..., description="本地企业数（未归档、未合并）")
+    local_capital_wan: float = Field(..., description="本地企业注册资本合计（万元）")
+    leader_count: int = Field(..., description="其中链主企业数")
+    national_count: int = Field(..., description="企业库中该环节企业数（含本地）")
+    pipeline_signed: int = Field(..., description="瞄准该环节、已签约未开工的项目数")
+    pipeline_building: int = Field(..., description="瞄准该环节、已开工及以后的项目数")
+    location_quotient: float | None = Field(..., description="区位商；无法计算时为空")
+    status: str = Field(..., description="strong | weak | missing | filling")
+    status_label: str
+    action: str = Field(..., description="补链 | 延链 | 强链 | 空")
+    reasons: list[str]
+    feeds: list[int]
+    project_ids: list[int]
+
+
+class ChainDiagnosisOut(Schema):
+    chain_id: int
+    code: str
+    name: str
+    region_code: str
+    as_of: dt.date
+    completeness: float = Field(..., description="完整度：有本地企业的环节按重要程度加权的占比")
+    matching_rate: float | None = Field(..., description="本地配套率")
+    relatedness: float | None = Field(..., description="与本地已有产业的关联度")
+    action: str = Field(..., description="建链 或 空")
+    reasons: list[str]
+    chiefs: list[str]
+    leaders: list[str]
+    thresholds: dict[str, float]
+    links: list[LinkDiagnosisOut]

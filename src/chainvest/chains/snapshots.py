@@ -43,46 +43,77 @@ def month_as_of(month: dt.date, today: dt.date | None = None) -> dt.date:
 
 
 def take_snapshots(month: dt.date | None = None, region=None) -> dict[str, int]:
-    """Store every chain's diagnosis for `month` (default: this month); idempotent per month."""
+    """Store every chain's diagnosis for `month` (default: this month); idempotent per month.
+
+    A handful of bulk queries whatever the number of chains: existing snapshots of the month are
+    updated in place, missing ones created, and their link rows replaced."""
     month = (month or timezone.localdate()).replace(day=1)
     code = region_code_of(region)
     diagnoses = diagnose_all(code, as_of=month_as_of(month))
     with transaction.atomic():
-        links = sum(_store(d, code, month) for d in diagnoses)
-    return {"chains": len(diagnoses), "links": links, "month": month}
+        snapshots = _chain_rows(diagnoses, code, month)
+        LinkSnapshot.objects.filter(snapshot__in=snapshots.values()).delete()
+        rows = [_link_row(snapshots[d.chain_id], link) for d in diagnoses for link in d.links]
+        LinkSnapshot.objects.bulk_create(rows, batch_size=1000)
+    return {"chains": len(diagnoses), "links": len(rows), "month": month}
 
 
-def _store(diagnosis: ChainDiagnosis, code: str, month: dt.date) -> int:
-    snapshot, _ = ChainSnapshot.objects.update_or_create(
-        chain_id=diagnosis.chain_id,
-        region_code=code,
-        month=month,
-        defaults={
-            "as_of": diagnosis.as_of,
-            "completeness": diagnosis.completeness,
-            "matching_rate": diagnosis.matching_rate,
-            "action": diagnosis.action,
-        },
+def take_history(first: dt.date, last: dt.date, region=None) -> int:
+    """Snapshots for every month from `first` to `last` (inclusive); the number of months."""
+    month, count = first.replace(day=1), 0
+    while month <= last:
+        take_snapshots(month, region)
+        month, count = (month + dt.timedelta(days=32)).replace(day=1), count + 1
+    return count
+
+
+def _chain_rows(
+    diagnoses: list[ChainDiagnosis], code: str, month: dt.date
+) -> dict[int, ChainSnapshot]:
+    found = {s.chain_id: s for s in ChainSnapshot.objects.filter(region_code=code, month=month)}
+    fresh = []
+    for d in diagnoses:
+        values = {
+            "as_of": d.as_of,
+            "completeness": d.completeness,
+            "matching_rate": d.matching_rate,
+            "action": d.action,
+        }
+        snapshot = found.get(d.chain_id)
+        if snapshot is None:
+            fresh.append(
+                ChainSnapshot(chain_id=d.chain_id, region_code=code, month=month, **values)
+            )
+        else:
+            for key, value in values.items():
+                setattr(snapshot, key, value)
+    fields = ["as_of", "completeness", "matching_rate", "action", "taken_at"]
+    now = timezone.now()
+    for snapshot in found.values():
+        snapshot.taken_at = now
+    ChainSnapshot.objects.bulk_update(list(found.values()), fields)
+    ChainSnapshot.objects.bulk_create(fresh)
+    if any(s.pk is None for s in fresh):  # a backend that does not return ids
+        found = {s.chain_id: s for s in ChainSnapshot.objects.filter(region_code=code, month=month)}
+    else:
+        found.update({s.chain_id: s for s in fresh})
+    return found
+
+
+def _link_row(snapshot: ChainSnapshot, link) -> LinkSnapshot:
+    return LinkSnapshot(
+        snapshot=snapshot,
+        link_id=link.link_id,
+        status=link.status,
+        action=link.action,
+        local_count=link.local_count,
+        local_capital_wan=Decimal(str(round(link.local_capital_wan, 4))),
+        leader_count=link.leader_count,
+        pipeline_signed=link.pipeline_signed,
+        pipeline_building=link.pipeline_building,
+        location_quotient=link.location_quotient,
+        project_ids=link.project_ids,
     )
-    snapshot.links.all().delete()
-    rows = [
-        LinkSnapshot(
-            snapshot=snapshot,
-            link_id=link.link_id,
-            status=link.status,
-            action=link.action,
-            local_count=link.local_count,
-            local_capital_wan=Decimal(str(round(link.local_capital_wan, 4))),
-            leader_count=link.leader_count,
-            pipeline_signed=link.pipeline_signed,
-            pipeline_building=link.pipeline_building,
-            location_quotient=link.location_quotient,
-            project_ids=link.project_ids,
-        )
-        for link in diagnosis.links
-    ]
-    LinkSnapshot.objects.bulk_create(rows)
-    return len(rows)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ from simple_history.utils import bulk_create_with_history
 
 from chainvest.accounts.services import ensure_user
 from chainvest.chains.loaders import load_chain_templates
-from chainvest.chains.models import Chain, ChainChief, ChainLeader, Link
+from chainvest.chains.models import Chain, ChainChief, ChainLeader, ChainSnapshot, Link
+from chainvest.chains.snapshots import take_history
 from chainvest.engine.text import AmountError, parse_money
 from chainvest.enterprises.models import (
     AssignmentSource,
@@ -44,6 +45,8 @@ from chainvest.projects.models import (
 from chainvest.regions.models import IndustryCode, Park, Region
 
 HISTORY_REASON = "加载示例数据"
+# The campaign year of the demo: the monthly chain snapshots show its gaps being filled.
+HISTORY_MONTHS = (dt.date(2023, 3, 1), dt.date(2023, 12, 1))
 YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
 TABLE_KEYS = {"table", "columns", "rows"}
 FILES = ["sources", "users", "enterprises", "events", "projects", "engagements", "chains"]
@@ -121,6 +124,16 @@ def load_demo(data_dir: Path | None = None) -> dict:
         created["chain_chiefs"] = _load_chiefs(files["chains"], look)
         created["chain_leaders"] = _load_leaders(files["chains"], look)
     return {"created": created, "new_users": new_users}
+
+
+def load_demo_history() -> int:
+    """Monthly chain snapshots over the demo year, derived from the records (first run only).
+
+    Run after the enterprises are placed on links; a database that has any snapshot keeps it."""
+    if ChainSnapshot.objects.exists():
+        return 0
+    with transaction.atomic():
+        return take_history(*HISTORY_MONTHS)
 
 
 # --- reading -------------------------------------------------------------------------------

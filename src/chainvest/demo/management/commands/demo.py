@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from chainvest.accounts.models import Profile, Role
-from chainvest.demo.loader import DemoDataError, load_demo
+from chainvest.demo.loader import DemoDataError, load_demo, load_demo_history
 from chainvest.enterprises.classification import classify_enterprises
 from chainvest.regions.loaders import load_reference
 
@@ -30,6 +30,7 @@ class Command(BaseCommand):
             result = load_demo()
             # Only enterprises without links: a second run then changes nothing.
             placed = classify_enterprises(only_unplaced=True)
+            months = load_demo_history()
         except (DemoDataError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
@@ -42,6 +43,8 @@ class Command(BaseCommand):
             f"自动归入产业链环节：本次新归入企业 {placed['placed']} 家，"
             f"写入环节归属 {placed['links']} 条"
         )
+        if months:
+            self.stdout.write(f"产业链月度诊断快照：{months} 个月（2023年）")
         if result["new_users"]:
             self._print_logins(result["new_users"])
 
