@@ -187,7 +187,7 @@ class LinkStatus(models.TextChoices):
     STRONG = "strong", "强"
     WEAK = "weak", "弱"
     MISSING = "missing", "缺"
-    FILLING = "filling", "补链中"
+    FILLING = "filling", "填补中"
 
 
 class ChainSnapshot(models.Model):

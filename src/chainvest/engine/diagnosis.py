@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 STRONG, WEAK, MISSING, FILLING = "strong", "weak", "missing", "filling"
 STATUSES = (STRONG, WEAK, MISSING, FILLING)
-STATUS_LABELS = {STRONG: "强", WEAK: "弱", MISSING: "缺", FILLING: "补链中"}
+STATUS_LABELS = {STRONG: "强", WEAK: "弱", MISSING: "缺", FILLING: "填补中"}
 FILL, EXTEND, STRENGTHEN, BUILD = "补链", "延链", "强链", "建链"
 
 
@@ -149,7 +149,7 @@ def link_status(
     if status != STRONG and pipeline:
         reasons.append(
             f"有 {pipeline} 个已签约项目瞄准此环节（签约待开工 {facts.pipeline_signed} 个、"
-            f"开工及以后 {facts.pipeline_building} 个），正在补链。"
+            f"开工及以后 {facts.pipeline_building} 个），正在填补。"
         )
         status = FILLING
     if facts.leader_count:
