@@ -2,7 +2,6 @@
 
 import io
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -129,10 +128,12 @@ def test_loading_after_the_shared_changji_fixture_reuses_its_rows(changji):
     assert (mulei.pk, mulei.short_name, mulei.latitude) == (mulei_id, "木垒县", 43.82)
 
 
-def test_full_load_takes_well_under_two_seconds(db):
-    start = time.perf_counter()
-    load_reference()
-    assert time.perf_counter() - start < 2
+def test_full_load_is_a_bulk_load_not_a_query_per_row(db, django_assert_max_num_queries):
+    # Speed itself is measured in bench/bench_reference_load.py, never asserted here: what a
+    # test can hold is that ~3,500 divisions and ~1,700 classes go in a bounded number of queries.
+    with django_assert_max_num_queries(200):
+        load_reference()
+    assert Region.objects.count() > 3000
 
 
 def test_bad_parent_is_reported_with_file_and_line_and_nothing_is_loaded(db, tmp_path):
