@@ -84,7 +84,7 @@ def test_chain_diagnosis_lists_every_link_with_status_and_reasons(clients, wind_
     assert set(by_code) == {"parts", "blades", "turbine", "farm"}
     assert by_code["turbine"]["local_count"] == 1
     assert by_code["turbine"]["status"] == "weak"  # 1 enterprise, below the default 3
-    assert by_code["turbine"]["status_label"] == "弱"
+    assert by_code["turbine"]["status_label"] == "薄弱环节"
     assert by_code["blades"]["status"] == "missing"
     assert by_code["blades"]["feeds"] == [turbine.id]
     assert by_code["turbine"]["reasons"]

@@ -44,7 +44,7 @@ def read_chain(request: HttpRequest, chain_id: int):
     response={200: ChainDiagnosisOut, 401: ErrorOut, 404: ErrorOut},
 )
 def read_chain_diagnosis(request: HttpRequest, chain_id: int):
-    """产业链诊断：每个环节的强/弱/缺/填补中状态、依据和建议，以及完整度、本地配套率（本州）。"""
+    """产业链诊断：每个环节的优势/薄弱/缺失/在补状态、依据和建议，以及完整度、本地配套率（本州）。"""
     chain = queries.chain_detail(chain_id)
     if chain is None:
         raise HttpError(404, f"产业链不存在：{chain_id}")

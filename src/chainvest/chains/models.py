@@ -184,10 +184,10 @@ class ChainLeader(models.Model):
 
 
 class LinkStatus(models.TextChoices):
-    STRONG = "strong", "强"
-    WEAK = "weak", "弱"
-    MISSING = "missing", "缺"
-    FILLING = "filling", "填补中"
+    STRONG = "strong", "优势环节"
+    WEAK = "weak", "薄弱环节"
+    MISSING = "missing", "缺失环节"
+    FILLING = "filling", "在补环节"
 
 
 class ChainSnapshot(models.Model):

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 STRONG, WEAK, MISSING, FILLING = "strong", "weak", "missing", "filling"
 STATUSES = (STRONG, WEAK, MISSING, FILLING)
-STATUS_LABELS = {STRONG: "强", WEAK: "弱", MISSING: "缺", FILLING: "填补中"}
+STATUS_LABELS = {STRONG: "优势环节", WEAK: "薄弱环节", MISSING: "缺失环节", FILLING: "在补环节"}
 FILL, EXTEND, STRENGTHEN, BUILD = "补链", "延链", "强链", "建链"
 
 

@@ -13,18 +13,15 @@ from django.db.models import Count, F, Q, QuerySet
 
 from chainvest.chains.diagnosis import ChainDiagnosis, LinkDiagnosis
 from chainvest.chains.models import Chain, Cluster, Link, Stage
+from chainvest.engine import diagnosis as engine_diagnosis
 from chainvest.projects.models import Project
 
 PANEL_ENTERPRISES = 50
 
 # Order of the legend and of the count columns: what is there, then what is not.
 STATUSES = ["strong", "weak", "filling", "missing"]
-STATUS_LABELS = {
-    "strong": "优势环节",
-    "weak": "薄弱环节",
-    "filling": "在补环节",
-    "missing": "缺失环节",
-}
+# One set of words for the statuses, from the rules themselves.
+STATUS_LABELS = dict(engine_diagnosis.STATUS_LABELS)
 # Element's meanings: green = fine, orange = needs work, red = alarm, blue = in progress.
 STATUS_COLOURS = {
     "strong": "#13ce66",

@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
             name='LinkSnapshot',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('strong', '强'), ('weak', '弱'), ('missing', '缺'), ('filling', '填补中')], max_length=8, verbose_name='状态')),
+                ('status', models.CharField(choices=[('strong', '优势环节'), ('weak', '薄弱环节'), ('missing', '缺失环节'), ('filling', '在补环节')], max_length=8, verbose_name='状态')),
                 ('action', models.CharField(blank=True, max_length=8, verbose_name='建议')),
                 ('local_count', models.PositiveIntegerField(verbose_name='本地企业数')),
                 ('local_capital_wan', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='注册资本合计(万元)')),
