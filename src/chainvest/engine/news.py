@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import zhconv
@@ -201,33 +202,45 @@ class Extraction:
 
 _CN = "零〇一二两三四五六七八九十百千"
 _COUNT = rf"(\d+|[{_CN}]+)"
-_SIGN = r"(?:签约|签订|签下|签署|签了)"
+_SIGN = r"(?:签约|签订|签定|签下|签署|签了)"
 _GAP = r"[^,;。:!?]"
+_NOT_SIGNING = r"开工|竣工|投产|开复工|动工"
+_UNIT = r"(?:个|项)"
 # Phrasings of "N projects were signed", each with the count in group 1.
 _COUNT_PATTERNS = [
-    re.compile(rf"{_SIGN}{_GAP}{{0,14}}?项目(?:共|合计|总计)?{_COUNT}个"),
     re.compile(
-        rf"{_SIGN}(?!{_GAP}*(?:开工|竣工|投产)){_GAP}{{0,30}}?{_COUNT}个{_GAP}{{0,14}}?项目"
+        rf"{_SIGN}(?:(?!{_NOT_SIGNING}){_GAP}){{0,30}}?项目(?:共|合计|总计)?{_COUNT}{_UNIT}"
     ),
+    re.compile(rf"{_SIGN}(?:(?!{_NOT_SIGNING}){_GAP}){{0,30}}?{_COUNT}{_UNIT}{_GAP}{{0,14}}?项目"),
     re.compile(
-        rf"{_COUNT}个(?:{_GAP}(?!开工|竣工|投产)){{0,16}}?项目(?:{_GAP}(?!开工|竣工|投产)){{0,24}}?"
+        rf"{_COUNT}{_UNIT}(?:(?!{_NOT_SIGNING}){_GAP}){{0,16}}?项目"
+        rf"(?:(?!{_NOT_SIGNING}){_GAP}){{0,24}}?"
         rf"(?:集中|现场|成功|顺利|正式|分别|举行|进行|完成)?{_SIGN}"
     ),
-    re.compile(rf"{_COUNT}个(?:{_GAP}){{0,12}}?(?:签约|签订)项目"),
+    re.compile(rf"{_COUNT}{_UNIT}{_GAP}{{0,6}}?{_SIGN}{_GAP}{{0,6}}?项目"),
+    re.compile(rf"{_SIGN}了?{_COUNT}(?:个|项|份){_GAP}{{0,8}}?(?:协议|合同)"),
+    re.compile(rf"{_COUNT}家企业{_GAP}{{0,20}}?{_SIGN}"),
 ]
 _TOTAL_WORDS = re.compile(
     r"(?:总投资额?|投资总额|总金额|签约金额|签约总金额|签约总额|协议金额|协议总金额|协议投资|"
-    r"协议总投资|合同金额|合同总金额|计划投资|总额|投资额|金额|总投资约?)(?:达|为|约|共|合计|近)*$"
+    r"协议总投资|合同金额|合同总金额|合同投资|计划投资|总额|投资额|金额|涉及投资|总投资约?)"
+    r"(?:达|为|约|共|合计|近|折合)*(?:人民币)?$"
 )
-_AMOUNT_ONLY = re.compile(rf"{_SIGN}(?:总)?(?:金额|总额|资金)")
+_AMOUNT_ONLY = re.compile(rf"{_SIGN}(?:总)?(?:金额|总额|资金|额)")
 _NOT_INVESTMENT = re.compile(
-    r"(?:收入|利润|产值|营收|销售|税收|利税|营业额|GDP|生产总值|贷款|融资)"
+    r"(?:收入|利润|产值|营收|销售|税收|利税|营业额|GDP|生产总值|贷款|融资|引资)"
 )
+_EVENT_TIMES = re.compile(rf"(?:活动|推介会|签约会|签约仪式){_GAP}{{0,4}}?{_COUNT}(?:次|场)")
+# Words that make what follows a period's total (statistics), not one event's signing.
 _CUMULATIVE = re.compile(
     r"累计|截至|截止|至今|以来|先后|此前|之前|当月|本月|全年|年内|上半年|下半年|前三季度|"
-    r"一季度|二季度|三季度|前[一二三四五六七八九十\d]+个?月|今年共|已签约|共举办|共举行|期间共|"
-    r"历届|近年来|近[一二三四五\d]年"
+    r"第?[一二三四]季度(?=[\d,])|前[一二三四五六七八九十\d]+个?月|\d+[-—–~至]\d+\s*月|"
+    r"今年共|已签约|共举办|共举行|历届|近年来|近[一二三四五\d]年|新签约|同比|月份"
 )
+# Signings announced, planned or pre-signed are not signings yet.
+_PLANNED = re.compile(r"将在|将于|将有|拟|预计|有望|即将|预签约|待签约|准备|安排|计划于|力争")
+_COMBINED_AFTER = re.compile(rf"^[、及和暨与]?(?:集中)?(?:{_NOT_SIGNING})")
+_APPROX = re.compile(r"^(?:约|近|达到约)")
 
 
 def _count_value(text: str) -> int | None:
@@ -246,22 +259,22 @@ def _count_value(text: str) -> int | None:
     return value or None
 
 
-def _investment_near(norm: str, start: int, end: int) -> Money | None:
-    """The investment amount stated right after (or just before) a count."""
-    best = None
+def _is_total(norm: str, a: int) -> bool:
+    before = norm[max(0, a - 14) : a]
+    return bool(_TOTAL_WORDS.search(before)) and not _NOT_INVESTMENT.search(before[-6:])
+
+
+def _investment_near(norm: str, start: int, end: int, stop: int | None = None) -> Money | None:
+    """The total stated right after a count (before `stop`), or just before "…的N个项目"."""
+    stop = len(norm) if stop is None else stop
     for a, b, money in find_money(norm):
-        before = norm[max(0, a - 12) : a]
-        if _NOT_INVESTMENT.search(before[-6:]):
+        if not _is_total(norm, a):
             continue
-        if not _TOTAL_WORDS.search(before) and not re.search(r"[^\d]的$", norm[b : b + 1] + "的"):
-            if not _TOTAL_WORDS.search(before):
-                continue
-        # After the count and within the same sentence part, or right before "…的N个项目".
-        if a >= end and (best is None or a < best[0]) and ";" not in norm[end:a]:
-            best = (a, money)
-        elif b <= start and norm[b:start].startswith("的") and len(norm[b:start]) < 4:
+        if end <= a < min(stop, end + 60) and ";" not in norm[end:a]:
             return money
-    return best[1] if best else None
+        if b <= start and norm[b:start].startswith("的") and len(norm[b:start]) < 4:
+            return money
+    return None
 
 
 def _cumulative_from(norm: str) -> int:
@@ -273,24 +286,61 @@ def _cumulative_from(norm: str) -> int:
     return clause + 1
 
 
+def _next_total(sentences: list[Sentence], s: Sentence) -> Money | None:
+    """A headline split over two lines: "签约15个亿元项目" / "总投资额285.31亿元"."""
+    if s.index + 1 >= len(sentences):
+        return None
+    nxt = sentences[s.index + 1].norm
+    found = find_money(nxt)
+    if found and found[0][0] < 12 and _is_total(nxt, found[0][0]):
+        return found[0][2]
+    return None
+
+
+def _sentence_mentions(s: Sentence, sentences: list[Sentence]) -> list[Mention]:
+    part = s.norm[: _cumulative_from(s.norm)]
+    hits: list[tuple[int, int, int | None]] = []
+    for pat in _COUNT_PATTERNS:
+        for m in pat.finditer(part):
+            if any(a <= m.start(1) < b for a, b, _ in hits) or _PLANNED.search(part[: m.end()]):
+                continue
+            if _COMBINED_AFTER.search(part[m.end() :]) or part[m.start() - 1 : m.start()] == "预":
+                continue
+            hits.append((m.start(), m.end(), _count_value(m.group(1))))
+    hits.sort()
+    out = []
+    for i, (a, b, count) in enumerate(hits):
+        stop = hits[i + 1][0] if i + 1 < len(hits) else None
+        # "在24个签约项目中，…项目10个，总投资2.3亿" names the whole before a part's figures.
+        within = part[b : b + 1] == "中" or part[b : b + 2] == "中有"
+        total = None if within else _investment_near(part, a, b, stop)
+        if total is None and not within and b >= len(part.rstrip()) - 2:
+            total = _next_total(sentences, s)
+        out.append(Mention(s, a, count, total, "其中" in part[:a]))
+    return _drop_parts_of_a_sum(out)
+
+
+def _drop_parts_of_a_sum(found: list[Mention]) -> list[Mention]:
+    """ "线上签约项目3个，线下签约项目9个，共计12个签约项目" is one signing of 12."""
+    counted = [m for m in found if m.count]
+    if len(counted) < 2:
+        return found
+    top = max(counted, key=lambda m: m.count or 0)
+    if top.count == sum(m.count or 0 for m in counted if m is not top):
+        return [top]
+    return found
+
+
 def find_mentions(sentences: list[Sentence]) -> list[Mention]:
     out = []
     for s in sentences:
-        cut = _cumulative_from(s.norm)
-        part = s.norm[:cut]
-        seen: list[tuple[int, int]] = []
-        for pat in _COUNT_PATTERNS:
-            for m in pat.finditer(part):
-                if any(a <= m.start(1) < b for a, b in seen):
-                    continue
-                seen.append((m.start(), m.end()))
-                total = _investment_near(part, m.start(), m.end())
-                subset = "其中" in part[: m.start()]
-                out.append(Mention(s, m.start(), _count_value(m.group(1)), total, subset))
-        if not seen and (m := _AMOUNT_ONLY.search(part)):
+        found = _sentence_mentions(s, sentences)
+        part = s.norm[: _cumulative_from(s.norm)]
+        if not found and (m := _AMOUNT_ONLY.search(part)) and not _PLANNED.search(part[: m.end()]):
             total = _investment_near(part, m.start(), m.end())
             if total is not None:
-                out.append(Mention(s, m.start(), None, total, "其中" in part[: m.start()]))
+                found = [Mention(s, m.start(), None, total, "其中" in part[: m.start()])]
+        out += found
     return out
 
 
@@ -309,6 +359,8 @@ def find_cumulative(sentences: list[Sentence]) -> list[Cumulative]:
                 count = _count_value(m.group(1))
                 total = _investment_near(part, m.start(), m.end())
                 break
+        if count is not None and total is None:
+            total = _investment_near(part, 0, 0)
         if count is None and (m := _AMOUNT_ONLY.search(part)):
             total = _investment_near(part, m.start(), m.end())
         if ev := re.search(
@@ -429,32 +481,52 @@ _ORG_SUFFIX = re.compile(
 _ORG_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()·&]")
 _STOP = re.compile(
     r"(?:作为|签约企业之一的|签约企业|代表|的|与|同|及|由|是|为|在|将|向|对|跟|等|签约|签订|签署|"
-    r"引进|携手|联合|分别|其中|包括|以及|并|了|和|暨|助力|推动|落户|来自|旗下|控股|与会|参加|出席|"
-    r"董事长|总经理|负责人|副总裁|总裁|以及|还有|与此同时|其|该|有|从|被|把|让|经|据|“|”|说)"
+    r"签定|引进|携手|联合|分别|其中|包括|以及|并|了|和|暨|助力|推动|落户|来自|与会|参加|"
+    r"出席|董事长|总经理|负责人|副总裁|总裁|还有|与此同时|其|该|赴|前往|走访|拜访|考察|“|”|说)"
 )
 _BAD_PREFIX = re.compile(
-    r"^(?:该|本|这|那|一家|我|贵|子|分|母|总|上市|各|多家|龙头|企业|国有|民营|外资)"
+    r"^(?:该|这家|那家|一家|我们|我|本公司|各|多家|龙头|企业|国有|民营|外资|上市)|[性类型]$"
 )
 
 
 def find_companies(norm: str) -> list[tuple[int, str]]:
     """Company names ending in 公司/集团, with the text before them trimmed to the name."""
-    out = []
+    out: list[tuple[int, str]] = []
     for m in _ORG_SUFFIX.finditer(norm):
+        if norm[m.end() : m.end() + 1] == ")":
+            continue  # "(集团)" inside a longer name
         i = m.start()
         while i > 0 and _ORG_CHAR.match(norm[i - 1]) and m.start() - i < 40:
             i -= 1
         prefix = norm[i : m.start()]
-        cuts = [s.end() for s in _STOP.finditer(prefix) if len(prefix) - s.end() >= 2]
-        if cuts:
-            prefix = prefix[max(cuts) :]
+        stops = list(_STOP.finditer(prefix))
+        if stops:
+            # A stop word right before the suffix ("作为公司") leaves no name at all.
+            if len(prefix) - stops[-1].end() < 2:
+                continue
+            prefix = prefix[stops[-1].end() :]
         prefix = prefix.lstrip("()")
-        if len(prefix) < 2 or _BAD_PREFIX.match(prefix) or re.fullmatch(r"[\d.]+", prefix):
+        if len(prefix) < 2 or _BAD_PREFIX.search(prefix) or re.fullmatch(r"[\d.]+", prefix):
             continue
         name = prefix + m.group(0)
         if not any(name == n for _, n in out):
             out.append((m.start() - len(prefix), name))
     return out
+
+
+_PROJECT_DEED = re.compile(r"^[^,。]{0,4}(?:投资|建设|投建|新建|打造|实施|开发)")
+
+
+def _signing_party(norm: str, start: int, name: str) -> bool:
+    """A company in a signing sentence, or one that invests in or builds a project itself
+    ("X公司投资5亿元", "X公司建设…项目", "由X公司与Y合作的…项目，投资9亿元"); not a venue."""
+    after = re.split(r"[,。;]", norm[start + len(name) :])[0]
+    if re.search(r"在[^,。]{0,6}$", norm[max(0, start - 8) : start]) and "举行" in after:
+        return False
+    if re.search(_SIGN, norm) or _PROJECT_DEED.match(after):
+        return True
+    invested = (_is_total(norm, a) or "投资" in norm[a - 4 : a] for a, _, _ in find_money(norm))
+    return "项目" in norm and any(invested)
 
 
 _PROJECT = re.compile(r"([^,;。:!?、]{2,60}?项目)")
@@ -538,9 +610,6 @@ def _location(norm: str, gaz: Gazetteer) -> str | None:
     return found[0].name if found else None
 
 
-_SIGNING_CONTEXT = re.compile(rf"{_SIGN}|落户|引进|投资|入驻|达成")
-
-
 def find_projects(sentences: list[Sentence], gaz: Gazetteer) -> list[tuple[int, ProjectDraft]]:
     """Named investors with what the text says of their project, keyed by sentence index."""
     drafts: dict[str, tuple[int, ProjectDraft]] = {}
@@ -548,7 +617,7 @@ def find_projects(sentences: list[Sentence], gaz: Gazetteer) -> list[tuple[int, 
     for s in sentences:
         cut = _cumulative_from(s.norm)
         part = s.norm[:cut]
-        companies = find_companies(part) if _SIGNING_CONTEXT.search(s.norm) else []
+        companies = [(i, n) for i, n in find_companies(part) if _signing_party(part, i, n)]
         for _, name in companies:
             if name not in drafts:
                 drafts[name] = (s.index, ProjectDraft(company=name, evidence=[s.text]))
@@ -583,7 +652,15 @@ def _fill(d: ProjectDraft, s: Sentence, part: str, gaz: Gazetteer) -> None:
 
 
 def _same_money(a: Money | None, b: Money | None) -> bool:
-    return a is None or b is None or (a.min_wan, a.max_wan) == (b.min_wan, b.max_wan)
+    if a is None or b is None:
+        return True
+    if (a.min_wan, a.max_wan, a.currency) == (b.min_wan, b.max_wan, b.currency):
+        return True
+    # "总投资约43亿元" and "总投资42.95亿元" in one report are one figure, rounded once.
+    approx = _APPROX.match(normalise(a.text)) or _APPROX.match(normalise(b.text))
+    if approx and a.min_wan and b.min_wan and a.currency == b.currency:
+        return abs(a.min_wan - b.min_wan) <= Decimal("0.05") * max(a.min_wan, b.min_wan)
+    return False
 
 
 def _compatible(ev: EventDraft, m: Mention) -> bool:
@@ -591,21 +668,56 @@ def _compatible(ev: EventDraft, m: Mention) -> bool:
     return same_count and _same_money(ev.investment, m.total)
 
 
+def _day(s: Sentence) -> tuple[int, int] | None:
+    m = _DATE.search(s.norm)
+    return (int(m.group(2)), int(m.group(3))) if m else None
+
+
+def _part_of(ev: EventDraft, m: Mention) -> bool:
+    """A smaller count (and total) stated after an event, on no other day, is a share of it."""
+    if ev.signed_count is None or m.count is None or m.count >= ev.signed_count:
+        return False
+    if m.total is not None and ev.investment is not None:
+        if m.total.currency != ev.investment.currency or m.total.min_wan >= ev.investment.min_wan:
+            return False
+    day, home = _day(m.sentence), [_day(x.sentence) for x in ev.mentions]
+    return day is None or day in home
+
+
+def _join(ev: EventDraft, m: Mention) -> None:
+    ev.mentions.append(m)
+    ev.signed_count = ev.signed_count or m.count
+    exact = m.total is not None and not _APPROX.match(normalise(m.total.text))
+    if ev.investment is None or (exact and _APPROX.match(normalise(ev.investment.text))):
+        ev.investment = m.total or ev.investment
+    if m.sentence.text not in ev.evidence:
+        ev.evidence.append(m.sentence.text)
+
+
 def group_mentions(mentions: list[Mention]) -> list[EventDraft]:
-    """Mentions stating the same figures are one event (several articles on one ceremony)."""
+    """Mentions stating the same figures are one event (several articles on one ceremony);
+    shares of an event and totals without a count stated beside counted ones are not events."""
     if any(not m.subset for m in mentions):
         mentions = [m for m in mentions if not m.subset]
     events: list[EventDraft] = []
-    for m in mentions:
+    for m in (m for m in mentions if m.count is not None):
         home = next((e for e in reversed(events) if _compatible(e, m)), None)
+        if home is None and any(_part_of(e, m) for e in events):
+            continue
         if home is None:
             home = EventDraft()
             events.append(home)
-        home.mentions.append(m)
-        home.signed_count = home.signed_count or m.count
-        home.investment = home.investment or m.total
-        if m.sentence.text not in home.evidence:
-            home.evidence.append(m.sentence.text)
+        _join(home, m)
+    counted = bool(events)
+    for m in (m for m in mentions if m.count is None):
+        same = (e for e in events if e.investment and _same_money(e.investment, m.total))
+        home = next(same, None)
+        if home is None and not counted:
+            home = next((e for e in events if _compatible(e, m)), None) or EventDraft()
+            if home not in events:
+                events.append(home)
+        if home is not None:
+            _join(home, m)
     return events
 
 

@@ -134,7 +134,8 @@ CURRENCY_NAMES |= {"GBP": "英镑", "AUD": "澳元", "KRW": "韩元", "RUB": "�
 CURRENCY_NAMES["SGD"] = "新加坡元"
 
 _NUM = (
-    r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?[十百千]?|[零〇一二两三四五六七八九十百千]+"
+    r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?[十百千]?"
+    r"|[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?"
 )
 _QTY = rf"(?:{_NUM})(?:余|多)?(?:[亿万](?:{_NUM})?)*[亿万]?"
 # "达" (reached) states the figure itself, so it is not a bound; "数十亿" is at least 十亿.
@@ -163,6 +164,10 @@ def _small_number(text: str) -> Decimal:
         return Decimal(text)
     if m := re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)([十百千])", text):
         return Decimal(m.group(1)) * _SMALL_UNITS[m.group(2)]
+    if "点" in text:
+        whole, _, decimals = text.partition("点")
+        fraction = "".join(str(_DIGITS[c]) for c in decimals if c in _DIGITS)
+        return _small_number(whole) + Decimal("0." + (fraction or "0"))
     total, digit = Decimal(0), None
     for ch in text:
         if ch in _DIGITS:
