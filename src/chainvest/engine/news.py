@@ -92,12 +92,28 @@ class Gazetteer:
     """Names of regions and parks as they appear in text, longest first."""
 
     places: dict[str, list[Place]] = field(default_factory=dict)
+    by_code: dict[str, Place] = field(default_factory=dict)
     _pattern: re.Pattern[str] | None = None
 
     def add(self, alias: str, place: Place) -> None:
+        self.by_code.setdefault(place.code, place)
         if len(alias) >= 2:
             self.places.setdefault(alias, []).append(place)
             self._pattern = None
+
+    def within(self, inner: Place, outer: Place) -> bool:
+        """True when `inner` is `outer` or lies inside it (parks inside their division)."""
+        seen = 0
+        place: Place | None = inner
+        while place is not None and seen < 5:
+            if place.code == outer.code:
+                return True
+            place, seen = self.by_code.get(place.parent), seen + 1
+        return False
+
+    def first(self, text: str) -> Place | None:
+        found = [p for _, p in self.find(text) if p.level != "park"]
+        return found[0] if found else None
 
     def pattern(self) -> re.Pattern[str]:
         if self._pattern is None:
@@ -209,7 +225,12 @@ _UNIT = r"(?:个|项)"
 # Phrasings of "N projects were signed", each with the count in group 1.
 _COUNT_PATTERNS = [
     re.compile(
-        rf"{_SIGN}(?:(?!{_NOT_SIGNING}){_GAP}){{0,30}}?项目(?:共|合计|总计)?{_COUNT}{_UNIT}"
+        rf"{_SIGN}(?:(?!{_NOT_SIGNING}){_GAP}){{0,30}}?项目"
+        rf"(?:共|合计|总计|有|为|达|达到)?{_COUNT}{_UNIT}"
+    ),
+    # A list of named projects closing with "等N个项目".
+    re.compile(
+        rf"{_SIGN}(?:(?!{_NOT_SIGNING}){_GAP}){{0,80}}?等{_COUNT}{_UNIT}{_GAP}{{0,14}}?项目"
     ),
     re.compile(rf"{_SIGN}(?:(?!{_NOT_SIGNING}){_GAP}){{0,30}}?{_COUNT}{_UNIT}{_GAP}{{0,14}}?项目"),
     re.compile(
@@ -222,7 +243,7 @@ _COUNT_PATTERNS = [
     re.compile(rf"{_COUNT}家企业{_GAP}{{0,20}}?{_SIGN}"),
 ]
 _TOTAL_WORDS = re.compile(
-    r"(?:总投资额?|投资总额|总金额|签约金额|签约总金额|签约总额|协议金额|协议总金额|协议投资|"
+    r"(?:总投资额?|投资总额|总金额|签约金额|签约总金额|签约总额|签约额|合同额|协议额|协议金额|协议总金额|协议投资|"
     r"协议总投资|合同金额|合同总金额|合同投资|计划投资|总额|投资额|金额|涉及投资|总投资约?)"
     r"(?:达|为|约|共|合计|近|折合)*(?:人民币)?$"
 )
@@ -235,7 +256,7 @@ _EVENT_TIMES = re.compile(rf"(?:活动|推介会|签约会|签约仪式){_GAP}{{
 _CUMULATIVE = re.compile(
     r"累计|截至|截止|至今|以来|先后|此前|之前|当月|本月|全年|年内|上半年|下半年|前三季度|"
     r"第?[一二三四]季度(?=[\d,])|前[一二三四五六七八九十\d]+个?月|\d+[-—–~至]\d+\s*月|"
-    r"今年共|已签约|共举办|共举行|历届|近年来|近[一二三四五\d]年|新签约|同比|月份"
+    r"今年共|已签约|共举办|共举行|历届|近年来|近[一二三四五\d]年|新签约|新增签约|同比|月份"
 )
 # Signings announced, planned or pre-signed are not signings yet.
 _PLANNED = re.compile(r"将在|将于|将有|拟|预计|有望|即将|预签约|待签约|准备|安排|计划于|力争")
@@ -485,7 +506,7 @@ _STOP = re.compile(
     r"出席|董事长|总经理|负责人|副总裁|总裁|还有|与此同时|其|该|赴|前往|走访|拜访|考察|“|”|说)"
 )
 _BAD_PREFIX = re.compile(
-    r"^(?:该|这家|那家|一家|我们|我|本公司|各|多家|龙头|企业|国有|民营|外资|上市)|[性类型]$"
+    r"^(?:该|这家|那家|一家|我们|我|本公司|各|多家|龙头|企业|国有|民营|外资|上市)|[性类型]$|上市$"
 )
 
 
@@ -673,10 +694,16 @@ def _day(s: Sentence) -> tuple[int, int] | None:
     return (int(m.group(2)), int(m.group(3))) if m else None
 
 
-def _part_of(ev: EventDraft, m: Mention) -> bool:
-    """A smaller count (and total) stated after an event, on no other day, is a share of it."""
+def _part_of(ev: EventDraft, m: Mention, gaz: Gazetteer | None) -> bool:
+    """A smaller count (and total) stated after an event, on no other day and by no region
+    outside the event's, is a share of it."""
     if ev.signed_count is None or m.count is None or m.count >= ev.signed_count:
         return False
+    if gaz is not None:
+        mine = gaz.first(m.sentence.norm[: m.pos])
+        home = gaz.first(ev.mentions[0].sentence.norm)
+        if mine is not None and home is not None and not gaz.within(mine, home):
+            return False
     if m.total is not None and ev.investment is not None:
         if m.total.currency != ev.investment.currency or m.total.min_wan >= ev.investment.min_wan:
             return False
@@ -694,7 +721,7 @@ def _join(ev: EventDraft, m: Mention) -> None:
         ev.evidence.append(m.sentence.text)
 
 
-def group_mentions(mentions: list[Mention]) -> list[EventDraft]:
+def group_mentions(mentions: list[Mention], gaz: Gazetteer | None = None) -> list[EventDraft]:
     """Mentions stating the same figures are one event (several articles on one ceremony);
     shares of an event and totals without a count stated beside counted ones are not events."""
     if any(not m.subset for m in mentions):
@@ -702,7 +729,7 @@ def group_mentions(mentions: list[Mention]) -> list[EventDraft]:
     events: list[EventDraft] = []
     for m in (m for m in mentions if m.count is not None):
         home = next((e for e in reversed(events) if _compatible(e, m)), None)
-        if home is None and any(_part_of(e, m) for e in events):
+        if home is None and any(_part_of(e, m, gaz) for e in events):
             continue
         if home is None:
             home = EventDraft()
@@ -725,7 +752,7 @@ def extract(text: str, gaz: Gazetteer, doc_date: date | None = None) -> Extracti
     """Events with their signings and named projects, and cumulative figures kept apart."""
     sentences = split_sentences(text)
     year = _year_hint(sentences, doc_date)
-    events = group_mentions(find_mentions(sentences))
+    events = group_mentions(find_mentions(sentences), gaz)
     for ev in events:
         _attributes(ev, sentences, year, doc_date)
         _organiser(ev, gaz, sentences)
