@@ -33,7 +33,7 @@ class Sentence:
 
 
 _PINYIN = re.compile(r"\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+)\)")
-_SPLIT = re.compile(r"(?<=[。！？!?；;])[”’」』\"]*")
+_SPLIT = re.compile(r"(?<=[。！？!?])[”’」』\"]*")
 
 
 def normalise(text: str) -> str:
@@ -41,6 +41,9 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", normalise_digits(text))
     text = zhconv.convert(text, "zh-cn")
     text = _PINYIN.sub("", text)
+    # Taiwan usage (專案 for 项目) and reposts that turned decimal points into 。.
+    text = text.replace("专案", "项目")
+    text = re.sub(r"(?<=\d)。(?=\d)", ".", text)
     return re.sub(r"(?<=[\d亿万])[ \t]+|[ \t]+(?=[\d亿万元])", "", text)
 
 
@@ -235,28 +238,31 @@ _COUNT_PATTERNS = [
     re.compile(rf"{_SIGN}(?:(?!{_NOT_SIGNING}){_GAP}){{0,30}}?{_COUNT}{_UNIT}{_GAP}{{0,14}}?项目"),
     re.compile(
         rf"{_COUNT}{_UNIT}(?:(?!{_NOT_SIGNING}){_GAP}){{0,16}}?项目"
-        rf"(?:(?!{_NOT_SIGNING}){_GAP}){{0,24}}?"
+        rf"(?:(?!{_NOT_SIGNING}){_GAP}){{0,40}}?"
         rf"(?:集中|现场|成功|顺利|正式|分别|举行|进行|完成)?{_SIGN}"
     ),
     re.compile(rf"{_COUNT}{_UNIT}{_GAP}{{0,6}}?{_SIGN}{_GAP}{{0,6}}?项目"),
     re.compile(rf"{_SIGN}了?{_COUNT}(?:个|项|份){_GAP}{{0,8}}?(?:协议|合同)"),
+    re.compile(rf"促成(?:合同|签约)项目{_COUNT}{_UNIT}"),
     re.compile(rf"{_COUNT}家企业{_GAP}{{0,20}}?{_SIGN}"),
 ]
+_FIRMS = _COUNT_PATTERNS[-1]  # counts companies: used only when no project count is given
 _TOTAL_WORDS = re.compile(
     r"(?:总投资额?|投资总额|总金额|签约金额|签约总金额|签约总额|签约额|合同额|协议额|协议金额|协议总金额|协议投资|"
-    r"协议总投资|合同金额|合同总金额|合同投资|计划投资|总额|投资额|金额|涉及投资|总投资约?)"
+    r"协议总投资|合同金额|合同总金额|合同投资|计划投资|总额|投资额|金额|涉及投资|总投资约?|引资总?额?)"
     r"(?:达|为|约|共|合计|近|折合)*(?:人民币)?$"
 )
 _AMOUNT_ONLY = re.compile(rf"{_SIGN}(?:总)?(?:金额|总额|资金|额)")
 _NOT_INVESTMENT = re.compile(
-    r"(?:收入|利润|产值|营收|销售|税收|利税|营业额|GDP|生产总值|贷款|融资|引资)"
+    r"(?:收入|利润|产值|营收|销售|税收|利税|营业额|GDP|生产总值|贷款|融资)"
 )
 _EVENT_TIMES = re.compile(rf"(?:活动|推介会|签约会|签约仪式){_GAP}{{0,4}}?{_COUNT}(?:次|场)")
 # Words that make what follows a period's total (statistics), not one event's signing.
 _CUMULATIVE = re.compile(
     r"累计|截至|截止|至今|以来|先后|此前|之前|当月|本月|全年|年内|上半年|下半年|前三季度|"
     r"第?[一二三四]季度(?=[\d,])|前[一二三四五六七八九十\d]+个?月|\d+[-—–~至]\d+\s*月|"
-    r"今年共|已签约|共举办|共举行|历届|近年来|近[一二三四五\d]年|新签约|新增签约|同比|月份"
+    r"今年共|已签约|共举办|共举行|历届|近年来|近[一二三四五\d]年|新签约|新增签约|同比|月份|"
+    r"\d{4}年(?=,)"
 )
 # Signings announced, planned or pre-signed are not signings yet.
 _PLANNED = re.compile(r"将在|将于|将有|拟|预计|有望|即将|预签约|待签约|准备|安排|计划于|力争")
@@ -291,7 +297,7 @@ def _investment_near(norm: str, start: int, end: int, stop: int | None = None) -
     for a, b, money in find_money(norm):
         if not _is_total(norm, a):
             continue
-        if end <= a < min(stop, end + 60) and ";" not in norm[end:a]:
+        if end <= a < min(stop, end + 60) and not re.search(r";|其中", norm[end:a]):
             return money
         if b <= start and norm[b:start].startswith("的") and len(norm[b:start]) < 4:
             return money
@@ -320,21 +326,24 @@ def _next_total(sentences: list[Sentence], s: Sentence) -> Money | None:
 
 def _sentence_mentions(s: Sentence, sentences: list[Sentence]) -> list[Mention]:
     part = s.norm[: _cumulative_from(s.norm)]
-    hits: list[tuple[int, int, int | None]] = []
+    hits: list[tuple[int, int, int, int | None]] = []  # match start, count end, match end, count
     for pat in _COUNT_PATTERNS:
+        if pat is _FIRMS and hits:
+            break
         for m in pat.finditer(part):
-            if any(a <= m.start(1) < b for a, b, _ in hits) or _PLANNED.search(part[: m.end()]):
+            if any(a <= m.start(1) < b for a, _, b, _ in hits) or _PLANNED.search(part[: m.end()]):
                 continue
             if _COMBINED_AFTER.search(part[m.end() :]) or part[m.start() - 1 : m.start()] == "预":
                 continue
-            hits.append((m.start(), m.end(), _count_value(m.group(1))))
+            hits.append((m.start(), m.end(1), m.end(), _count_value(m.group(1))))
     hits.sort()
     out = []
-    for i, (a, b, count) in enumerate(hits):
+    for i, (a, c, b, count) in enumerate(hits):
         stop = hits[i + 1][0] if i + 1 < len(hits) else None
         # "在24个签约项目中，…项目10个，总投资2.3亿" names the whole before a part's figures.
         within = part[b : b + 1] == "中" or part[b : b + 2] == "中有"
-        total = None if within else _investment_near(part, a, b, stop)
+        # The total may sit between the count and 项目: "8个总投资59亿元的项目…签约".
+        total = None if within else _investment_near(part, a, c, stop)
         if total is None and not within and b >= len(part.rstrip()) - 2:
             total = _next_total(sentences, s)
         out.append(Mention(s, a, count, total, "其中" in part[:a]))
@@ -708,7 +717,7 @@ def _part_of(ev: EventDraft, m: Mention, gaz: Gazetteer | None) -> bool:
         if m.total.currency != ev.investment.currency or m.total.min_wan >= ev.investment.min_wan:
             return False
     day, home = _day(m.sentence), [_day(x.sentence) for x in ev.mentions]
-    return day is None or day in home
+    return day is None or all(h is None for h in home) or day in home
 
 
 def _join(ev: EventDraft, m: Mention) -> None:
@@ -735,6 +744,10 @@ def group_mentions(mentions: list[Mention], gaz: Gazetteer | None = None) -> lis
             home = EventDraft()
             events.append(home)
         _join(home, m)
+    # A ceremony reported before the fair's total ("100个项目现场签约…本届共促成325个") is a share.
+    for ev in list(events):
+        if any(o is not ev and _part_of(o, ev.mentions[0], gaz) for o in events):
+            events.remove(ev)
     counted = bool(events)
     for m in (m for m in mentions if m.count is None):
         same = (e for e in events if e.investment and _same_money(e.investment, m.total))

@@ -111,7 +111,7 @@ _DIGITS = {
     "九": 9,
 }
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-_BIG_UNITS = {"亿": Decimal(10000), "万": Decimal(1)}  # in 万元
+_BIG_UNITS = {"兆": Decimal(100_000_000), "亿": Decimal(10000), "万": Decimal(1)}  # in 万元
 
 # Currency words as written → ISO code; longest first so 新加坡元 wins over 元.
 CURRENCY_CODES = {
@@ -181,8 +181,9 @@ def _small_number(text: str) -> Decimal:
 
 
 def _amount_wan(body: str) -> Decimal:
-    """'1亿8千万' → 18000; '1026亿' → 10260000; '300万' → 300 (all in 万)."""
-    parts = re.split(r"([亿万])", body)
+    """'1亿8千万' → 18000; '1026亿' → 10260000; '300万' → 300; '1.49万亿' → 1.49e8 (万)."""
+    body = body.replace("万亿", "兆")  # 万亿 is one unit, 10^4 亿
+    parts = re.split(r"([亿万兆])", body)
     total = Decimal(0)
     pending = ""
     for part in parts:
@@ -194,7 +195,7 @@ def _amount_wan(body: str) -> Decimal:
     if pending:
         # '1亿8千万' leaves nothing here; '1亿8千' means 8千万 after 亿 (a common short form).
         trailing = _small_number(pending)
-        total += trailing if "亿" in body else trailing / Decimal(10000)
+        total += trailing if re.search("[亿兆]", body) else trailing / Decimal(10000)
     return total
 
 
