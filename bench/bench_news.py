@@ -12,10 +12,9 @@ known). Figures:
 The baseline, measured in the same run, is what a first attempt would do: one event per report
 from the first "签约…N个…项目" and the first "…亿元" after it, and every "…有限公司" as an
 investor. For these quality figures ratio = ours ÷ baseline (higher is better).
-The news_* figures cover all reports. Reports labelled `split: heldout` were gathered and
-labelled after all tuning and are never tuned on; they are also reported apart (news_heldout_*).
-Reports 55–67 (`split: second`) were a first held-out batch: its first run gave event accuracy
-0.444 and investor F1 0.571; general rules were then added from its errors.
+The news_* figures cover all reports. Reports labelled `split: heldout` (84–97) were gathered
+and labelled after all tuning and are never tuned on; they are reported apart
+(news_heldout_*). data/news/README.md gives each earlier batch's first-run figures.
 `--verbose` lists every report read wrongly (on stderr).
 """
 
