@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from chainvest.web import urls_import, urls_profile, urls_search, views
+from chainvest.web import urls_import, urls_news, urls_profile, urls_search, views
 
 app_name = "web"
 urlpatterns = [
@@ -27,3 +27,4 @@ urlpatterns = [
 ]
 # The enterprise-pool pages keep their routes beside their views.
 urlpatterns += urls_search.urlpatterns + urls_import.urlpatterns + urls_profile.urlpatterns
+urlpatterns += urls_news.urlpatterns
