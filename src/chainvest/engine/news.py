@@ -669,9 +669,9 @@ def _fill(d: ProjectDraft, s: Sentence, part: str, gaz: Gazetteer) -> None:
         d.amount, changed = money, True
     if d.project is None and (name := _project_name(part)):
         d.project, changed = name, True
-    if d.location is None and (loc := _location(part, gaz)) and d.amount or d.project:
-        if d.location is None and (loc := _location(part, gaz)):
-            d.location, changed = loc, True
+    # A place is the project's only in a sentence that also states its amount or its name.
+    if d.location is None and (d.amount or d.project) and (loc := _location(part, gaz)):
+        d.location, changed = loc, True
     if d.industry is None and (ind := industry_of(d.project or "") or industry_of(part)):
         d.industry = ind
     if changed and s.text not in d.evidence:
