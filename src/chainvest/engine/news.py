@@ -415,7 +415,8 @@ _EVENT_WORDS = (
 )
 _EVENT_NAME = re.compile(rf"([^,;。:!?()]{{2,70}}(?:{_EVENT_WORDS}))")
 _PLACE = re.compile(r"在([^,;。:!?在]{2,24}?)(?:隆重|盛大|成功)?(?:举行|举办|召开|开幕|开幕)")
-_DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*(?:日|号|(?=上午|下午|晚))")
+_WHEN = re.compile(r"^(?:当天|当日|今天|今日|昨天|昨日|近日|日前|上午|下午|晚上|此前|同日)")
 _LEAD = re.compile(
     r"^(?:.*?(?:本报讯|讯|电|消息)(?:\s*[(（]?[^)）:]{0,30}[)）]?)?[:：]?)?\s*"
     r"(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚上|晚)?,?)?"
@@ -476,7 +477,7 @@ def _attributes(ev: EventDraft, sentences: list[Sentence], year: int | None, doc
             if (resolved := _resolve_date(d, year, doc)) is not None:
                 ev.date = resolved
                 _cite(ev.evidence, s)
-        places = [p.group(1) for p in _PLACE.finditer(s.norm)]
+        places = [p.group(1) for p in _PLACE.finditer(s.norm) if not _WHEN.match(p.group(1))]
         for p in places:
             if len(p) >= 2 and (ev.place is None or len(p) > len(ev.place)):
                 ev.place = p
@@ -561,7 +562,8 @@ def _signing_party(norm: str, start: int, name: str) -> bool:
 
 _PROJECT = re.compile(r"([^,;。:!?、]{2,60}?项目)")
 _PROJECT_VERB = re.compile(
-    r"^.*(?:打造|建设|新建|投建|建立|实施|布局|签约|签下|引进|落地|发展|开展|投资\d[^,]*?元|元的|的|在\S{2,12}?投资)"
+    r"^.*(?:打造|建设|新建|投建|建立|实施|布局|签约|签订|签署|签下|引进|落地|发展|开展|"
+    r"投资\d[^,]*?元|元的|的|在\S{2,12}?投资)"
 )
 INDUSTRIES: list[tuple[str, str]] = [
     ("储能", "新能源"),
@@ -651,6 +653,8 @@ def find_projects(sentences: list[Sentence], gaz: Gazetteer) -> list[tuple[int, 
         for _, name in companies:
             if name not in drafts:
                 drafts[name] = (s.index, ProjectDraft(company=name, evidence=[s.text]))
+        if len(companies) > 1:
+            _fill_clauses(drafts, s, part, gaz)
         target = drafts[companies[0][1]] if len(companies) == 1 else None
         if target is None and not companies and last and last[0] >= s.index - 2:
             if last[1].amount is None and re.search(r"投资|项目", part):
@@ -661,6 +665,14 @@ def find_projects(sentences: list[Sentence], gaz: Gazetteer) -> list[tuple[int, 
         elif companies:
             last = None
     return list(drafts.values())
+
+
+def _fill_clauses(drafts: dict, s: Sentence, part: str, gaz: Gazetteer) -> None:
+    """ "A县与X公司签订…项目，总投资19.8亿元；B县与Y公司…": each clause speaks of one company."""
+    for clause in part.split(";"):
+        named = find_companies(clause)
+        if len(named) == 1 and named[0][1] in drafts:
+            _fill(drafts[named[0][1]][1], s, clause, gaz)
 
 
 def _fill(d: ProjectDraft, s: Sentence, part: str, gaz: Gazetteer) -> None:

@@ -143,6 +143,7 @@ _LOWER_PREFIX = r"超过|超出|逾|超|突破|不少于|不低于|多于|高于
 _APPROX_PREFIX = r"约|近|达到|达|计|共计|合计|总计|人民币"
 _RANGE_SEP = r"到|至|-|–|—|~|～"
 _LOWER_SUFFIX = r"以上|之多|有余"
+_FILLER = re.compile(r"(?:达到|达|共计|合计|总计|计|人民币)*")
 _CURRENCY = "|".join(CURRENCY_CODES)
 MONEY_PATTERN = re.compile(
     rf"(?P<pre>(?:{_LOWER_PREFIX})?)(?:{_APPROX_PREFIX})?"
@@ -251,8 +252,10 @@ def find_money(text: str) -> list[tuple[int, int, Money]]:
     Spans index into `text` itself (the normalisation keeps lengths)."""
     found = []
     for m in MONEY_PATTERN.finditer(normalise_digits(text)):
+        # "总投资达1026亿元": the amount is "1026亿元"; 约/近/超过 stay, they say what it is.
+        start = m.start() + len(_FILLER.match(m.group(0)).group(0))
         try:
-            found.append((m.start(), m.end(), _money_from_match(m, text[m.start() : m.end()])))
+            found.append((start, m.end(), _money_from_match(m, text[start : m.end()])))
         except AmountError:
             continue
     return found
