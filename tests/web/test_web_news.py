@@ -110,3 +110,57 @@ def test_event_list_offers_the_import_only_to_writers(client, cast):
     assert reverse("web:news_ingest") in client.get(reverse("web:events")).content.decode()
     client.force_login(cast["leader"])
     assert reverse("web:news_ingest") not in client.get(reverse("web:events")).content.decode()
+
+
+SEED_DRAFT = {
+    "name": "“链”上昌吉 融入“丝路”昌吉州招商引资推介会暨项目签约仪式",
+    "date": "2023-08-18",
+    "place": "新疆国际会展中心",
+    "organiser": "昌吉回族自治州",
+    "text": "（原文）",
+    "evidence": ["签约仪式现场,各县市(园区)分别与各企业签订招商引资项目17个,总投资1026亿元。"],
+    "take": ["1"],
+    "p1_company": "中车山东风电有限公司",
+    "p1_project": "智慧能源装备产业园项目",
+    "p1_location": "奇台县",
+    "p1_amount": "百亿元以上",
+    "p1_industry": "新能源",
+    "p1_evidence": ["计划投资百亿元以上在奇台县打造智慧能源装备产业园项目。"],
+}
+
+
+def test_admin_accepts_the_event_with_a_ticked_project_signed_at_it(client, cast):
+    from chainvest.projects.models import Project
+
+    client.force_login(cast["admin"])
+    response = client.post(reverse("web:news_accept"), SEED_DRAFT)
+    assert response.status_code == 302
+    event = Event.objects.get()
+    project = Project.objects.get()
+    assert (project.event_id, project.stage, project.signed_date) == (
+        event.pk,
+        "signed",
+        event.date,
+    )
+    assert project.investor_name == "中车山东风电有限公司" and project.county.name == "奇台县"
+    assert project.agreed_min_wan == 1_000_000 and project.agreed_max_wan is None
+    assert "奇台县打造智慧能源装备产业园" in project.description
+
+
+def test_a_project_without_a_county_rolls_back_the_whole_acceptance(client, cast):
+    from chainvest.projects.models import Project
+
+    client.force_login(cast["admin"])
+    response = client.post(reverse("web:news_accept"), {**SEED_DRAFT, "p1_location": ""})
+    assert response.status_code == 400
+    assert "无法确定所属县市" in response.content.decode()
+    assert Event.objects.count() == 0 and Project.objects.count() == 0
+
+
+def test_analyst_sees_no_project_ticks(analyst):
+    if not SEED.exists():
+        pytest.skip("seed page not present")
+    page = analyst.post(
+        reverse("web:news_ingest"), {"text": SEED.read_text(encoding="utf-8")}
+    ).content.decode()
+    assert 'name="take"' not in page

@@ -13,11 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from chainvest.accounts.permissions import can_write_events, require
+from chainvest.accounts.permissions import can_create_project, can_write_events, require
 from chainvest.engine.news import split_sentences, to_json
 from chainvest.events.ingest import read_news
 from chainvest.events.models import Event
-from chainvest.events.services import accept_event_draft
+from chainvest.events.services import accept_news_draft
 from chainvest.web.views import crumbs, reader
 
 MAX_TEXT = 100_000
@@ -55,6 +55,8 @@ def _page(request: HttpRequest, text: str, doc: str, errors: dict | None = None)
         "sentences": sentences,
         "errors": errors or {},
         "read": bool(text.strip()),
+        # Projects land in a county: only those who may create them anywhere tick them here.
+        "may_add_projects": can_create_project(request.user, None, None),
     }
     return render(request, "web/news_ingest.html", context, status=400 if errors else 200)
 
@@ -67,6 +69,15 @@ def news_ingest(request: HttpRequest) -> HttpResponse:
     return _page(request, "", "")
 
 
+def _ticked(request: HttpRequest) -> list[dict]:
+    keys = ("company", "project", "location", "amount", "industry")
+    return [
+        {k: request.POST.get(f"p{i}_{k}", "") for k in keys}
+        | {"evidence": request.POST.getlist(f"p{i}_evidence")}
+        for i in request.POST.getlist("take")
+    ]
+
+
 @reader
 @require_POST
 def news_accept(request: HttpRequest) -> HttpResponse:
@@ -74,7 +85,9 @@ def news_accept(request: HttpRequest) -> HttpResponse:
     text = request.POST.get("text", "")[:MAX_TEXT]
     fields = {k: request.POST.get(k, "") for k in ("name", "date", "place", "organiser")}
     try:
-        event = accept_event_draft(request.user, fields, text, request.POST.getlist("evidence"))
+        event = accept_news_draft(
+            request.user, fields, text, request.POST.getlist("evidence"), _ticked(request)
+        )
     except ValidationError as exc:
         errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
         return _page(request, text, request.POST.get("doc_date", ""), errors)
