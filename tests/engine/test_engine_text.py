@@ -69,6 +69,8 @@ def test_full_width_and_lower_case_are_normalised():
         ("达1026亿元", 10_260_000, 10_260_000),
         ("３千万元", 3_000, 3_000),
         ("二十亿元", 200_000, 200_000),
+        ("三十二点九亿元", 329_000, 329_000),
+        ("1.49万亿元", 149_000_000, 149_000_000),
         ("5亿", 50_000, 50_000),
     ],
 )
@@ -96,7 +98,7 @@ def test_foreign_currencies_are_kept_as_such():
 def test_amounts_are_found_in_running_text_with_their_spans():
     text = "计划投资百亿元以上，可实现年收入6到7亿元，总投资 达1026亿元，装机100万千瓦。"
     found = find_money(text)
-    assert [t[2].text for t in found] == ["百亿元以上", "6到7亿元", "达1026亿元"]
+    assert [t[2].text for t in found] == ["百亿元以上", "6到7亿元", "1026亿元"]
     assert all(text[a:b] == m.text for a, b, m in found)
 
 

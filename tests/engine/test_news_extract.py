@@ -131,3 +131,37 @@ def test_lines_broken_mid_sentence_are_joined():
 def test_stray_pinyin_is_ignored(gaz):
     text = "現(xiàn)場簽約9個項目，總金額達165.12億元。"
     assert extract(text, gaz).events[0].signed_count == 9
+
+
+def test_a_ceremony_before_the_fair_total_is_a_share_of_it(gaz):
+    text = (
+        "9月2日,第十届博览会举行投资项目签约仪式,100个项目进行了现场签约,引资总额1080亿元。"
+        "本届博览会共促成合同项目325个,引资总额2201亿元。"
+    )
+    assert [(e.signed_count) for e in extract(text, gaz).events] == [325]
+
+
+def test_events_on_different_days_stay_apart(gaz):
+    text = (
+        "9月7日,遂平县在市重点项目签约仪式上8个项目签约,总投资53.1亿元。"
+        "这是该县继9月5日在县项目签约仪式上成功签约30个项目总投资81.9亿元后的又一硕果。"
+    )
+    assert sorted(e.signed_count for e in extract(text, gaz).events) == [8, 30]
+
+
+def test_planned_signings_are_not_signings(gaz):
+    text = "我市有18个洽谈项目将在本次大会上签约,涉及签约资金为1.6亿美元。"
+    assert extract(text, gaz).events == []
+
+
+def test_period_statistics_are_cumulative_not_events(gaz):
+    text = "2024年,全省招商引资签约项目3132个,签约金额达1.49万亿元。"
+    result = extract(text, gaz)
+    assert result.events == []
+    assert result.cumulative[0].investment.min_wan == 149_000_000
+
+
+def test_taiwan_usage_and_foreign_currency(gaz):
+    text = "11月2日,開州區舉行簽約儀式,39個專案集中籤約,投資金額2.75億美元。"
+    [ev] = extract(text, gaz).events
+    assert ev.signed_count == 39 and ev.investment.currency == "USD"

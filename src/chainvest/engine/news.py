@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import zhconv
@@ -32,7 +33,7 @@ class Sentence:
 
 
 _PINYIN = re.compile(r"\((?:[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+)\)")
-_SPLIT = re.compile(r"(?<=[。！？!?；;])[”’」』\"]*")
+_SPLIT = re.compile(r"(?<=[。！？!?])[”’」』\"]*")
 
 
 def normalise(text: str) -> str:
@@ -40,6 +41,9 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", normalise_digits(text))
     text = zhconv.convert(text, "zh-cn")
     text = _PINYIN.sub("", text)
+    # Taiwan usage (專案 for 项目) and reposts that turned decimal points into 。.
+    text = text.replace("专案", "项目")
+    text = re.sub(r"(?<=\d)。(?=\d)", ".", text)
     return re.sub(r"(?<=[\d亿万])[ \t]+|[ \t]+(?=[\d亿万元])", "", text)
 
 
@@ -91,12 +95,28 @@ class Gazetteer:
     """Names of regions and parks as they appear in text, longest first."""
 
     places: dict[str, list[Place]] = field(default_factory=dict)
+    by_code: dict[str, Place] = field(default_factory=dict)
     _pattern: re.Pattern[str] | None = None
 
     def add(self, alias: str, place: Place) -> None:
+        self.by_code.setdefault(place.code, place)
         if len(alias) >= 2:
             self.places.setdefault(alias, []).append(place)
             self._pattern = None
+
+    def within(self, inner: Place, outer: Place) -> bool:
+        """True when `inner` is `outer` or lies inside it (parks inside their division)."""
+        seen = 0
+        place: Place | None = inner
+        while place is not None and seen < 5:
+            if place.code == outer.code:
+                return True
+            place, seen = self.by_code.get(place.parent), seen + 1
+        return False
+
+    def first(self, text: str) -> Place | None:
+        found = [p for _, p in self.find(text) if p.level != "park"]
+        return found[0] if found else None
 
     def pattern(self) -> re.Pattern[str]:
         if self._pattern is None:
@@ -201,33 +221,53 @@ class Extraction:
 
 _CN = "零〇一二两三四五六七八九十百千"
 _COUNT = rf"(\d+|[{_CN}]+)"
-_SIGN = r"(?:签约|签订|签下|签署|签了)"
+_SIGN = r"(?:签约|签订|签定|签下|签署|签了)"
 _GAP = r"[^,;。:!?]"
+_NOT_SIGNING = r"开工|竣工|投产|开复工|动工"
+_UNIT = r"(?:个|项)"
 # Phrasings of "N projects were signed", each with the count in group 1.
 _COUNT_PATTERNS = [
-    re.compile(rf"{_SIGN}{_GAP}{{0,14}}?项目(?:共|合计|总计)?{_COUNT}个"),
     re.compile(
-        rf"{_SIGN}(?!{_GAP}*(?:开工|竣工|投产)){_GAP}{{0,30}}?{_COUNT}个{_GAP}{{0,14}}?项目"
+        rf"{_SIGN}(?:(?!{_NOT_SIGNING}){_GAP}){{0,30}}?项目"
+        rf"(?:共|合计|总计|有|为|达|达到)?{_COUNT}{_UNIT}"
     ),
+    # A list of named projects closing with "等N个项目".
     re.compile(
-        rf"{_COUNT}个(?:{_GAP}(?!开工|竣工|投产)){{0,16}}?项目(?:{_GAP}(?!开工|竣工|投产)){{0,24}}?"
+        rf"{_SIGN}(?:(?!{_NOT_SIGNING}){_GAP}){{0,80}}?等{_COUNT}{_UNIT}{_GAP}{{0,14}}?项目"
+    ),
+    re.compile(rf"{_SIGN}(?:(?!{_NOT_SIGNING}){_GAP}){{0,30}}?{_COUNT}{_UNIT}{_GAP}{{0,14}}?项目"),
+    re.compile(
+        rf"{_COUNT}{_UNIT}(?:(?!{_NOT_SIGNING}){_GAP}){{0,16}}?项目"
+        rf"(?:(?!{_NOT_SIGNING}){_GAP}){{0,40}}?"
         rf"(?:集中|现场|成功|顺利|正式|分别|举行|进行|完成)?{_SIGN}"
     ),
-    re.compile(rf"{_COUNT}个(?:{_GAP}){{0,12}}?(?:签约|签订)项目"),
+    re.compile(rf"{_COUNT}{_UNIT}{_GAP}{{0,6}}?{_SIGN}{_GAP}{{0,6}}?项目"),
+    re.compile(rf"{_SIGN}了?{_COUNT}(?:个|项|份){_GAP}{{0,8}}?(?:协议|合同)"),
+    re.compile(rf"促成(?:合同|签约)项目{_COUNT}{_UNIT}"),
+    re.compile(rf"{_COUNT}家企业{_GAP}{{0,20}}?{_SIGN}"),
 ]
+_FIRMS = _COUNT_PATTERNS[-1]  # counts companies: used only when no project count is given
 _TOTAL_WORDS = re.compile(
-    r"(?:总投资额?|投资总额|总金额|签约金额|签约总金额|签约总额|协议金额|协议总金额|协议投资|"
-    r"协议总投资|合同金额|合同总金额|计划投资|总额|投资额|金额|总投资约?)(?:达|为|约|共|合计|近)*$"
+    r"(?:总投资额?|投资总额|总金额|签约金额|签约总金额|签约总额|签约额|合同额|协议额|协议金额|协议总金额|协议投资|"
+    r"协议总投资|合同金额|合同总金额|合同投资|计划投资|总额|投资额|金额|涉及投资|总投资约?|引资总?额?)"
+    r"(?:达|为|约|共|合计|近|折合)*(?:人民币)?$"
 )
-_AMOUNT_ONLY = re.compile(rf"{_SIGN}(?:总)?(?:金额|总额|资金)")
+_AMOUNT_ONLY = re.compile(rf"{_SIGN}(?:总)?(?:金额|总额|资金|额)")
 _NOT_INVESTMENT = re.compile(
     r"(?:收入|利润|产值|营收|销售|税收|利税|营业额|GDP|生产总值|贷款|融资)"
 )
+_EVENT_TIMES = re.compile(rf"(?:活动|推介会|签约会|签约仪式){_GAP}{{0,4}}?{_COUNT}(?:次|场)")
+# Words that make what follows a period's total (statistics), not one event's signing.
 _CUMULATIVE = re.compile(
     r"累计|截至|截止|至今|以来|先后|此前|之前|当月|本月|全年|年内|上半年|下半年|前三季度|"
-    r"一季度|二季度|三季度|前[一二三四五六七八九十\d]+个?月|今年共|已签约|共举办|共举行|期间共|"
-    r"历届|近年来|近[一二三四五\d]年"
+    r"第?[一二三四]季度(?=[\d,])|前[一二三四五六七八九十\d]+个?月|\d+[-—–~至]\d+\s*月|"
+    r"今年共|已签约|共举办|共举行|历届|近年来|近[一二三四五\d]年|新签约|新增签约|同比|月份|"
+    r"\d{4}年(?=,)"
 )
+# Signings announced, planned or pre-signed are not signings yet.
+_PLANNED = re.compile(r"将在|将于|将有|拟|预计|有望|即将|预签约|待签约|准备|安排|计划于|力争")
+_COMBINED_AFTER = re.compile(rf"^[、及和暨与]?(?:集中)?(?:{_NOT_SIGNING})")
+_APPROX = re.compile(r"^(?:约|近|达到约)")
 
 
 def _count_value(text: str) -> int | None:
@@ -246,22 +286,22 @@ def _count_value(text: str) -> int | None:
     return value or None
 
 
-def _investment_near(norm: str, start: int, end: int) -> Money | None:
-    """The investment amount stated right after (or just before) a count."""
-    best = None
+def _is_total(norm: str, a: int) -> bool:
+    before = norm[max(0, a - 14) : a]
+    return bool(_TOTAL_WORDS.search(before)) and not _NOT_INVESTMENT.search(before[-6:])
+
+
+def _investment_near(norm: str, start: int, end: int, stop: int | None = None) -> Money | None:
+    """The total stated right after a count (before `stop`), or just before "…的N个项目"."""
+    stop = len(norm) if stop is None else stop
     for a, b, money in find_money(norm):
-        before = norm[max(0, a - 12) : a]
-        if _NOT_INVESTMENT.search(before[-6:]):
+        if not _is_total(norm, a):
             continue
-        if not _TOTAL_WORDS.search(before) and not re.search(r"[^\d]的$", norm[b : b + 1] + "的"):
-            if not _TOTAL_WORDS.search(before):
-                continue
-        # After the count and within the same sentence part, or right before "…的N个项目".
-        if a >= end and (best is None or a < best[0]) and ";" not in norm[end:a]:
-            best = (a, money)
-        elif b <= start and norm[b:start].startswith("的") and len(norm[b:start]) < 4:
+        if end <= a < min(stop, end + 60) and not re.search(r";|其中", norm[end:a]):
             return money
-    return best[1] if best else None
+        if b <= start and norm[b:start].startswith("的") and len(norm[b:start]) < 4:
+            return money
+    return None
 
 
 def _cumulative_from(norm: str) -> int:
@@ -273,24 +313,64 @@ def _cumulative_from(norm: str) -> int:
     return clause + 1
 
 
+def _next_total(sentences: list[Sentence], s: Sentence) -> Money | None:
+    """A headline split over two lines: "签约15个亿元项目" / "总投资额285.31亿元"."""
+    if s.index + 1 >= len(sentences):
+        return None
+    nxt = sentences[s.index + 1].norm
+    found = find_money(nxt)
+    if found and found[0][0] < 12 and _is_total(nxt, found[0][0]):
+        return found[0][2]
+    return None
+
+
+def _sentence_mentions(s: Sentence, sentences: list[Sentence]) -> list[Mention]:
+    part = s.norm[: _cumulative_from(s.norm)]
+    hits: list[tuple[int, int, int, int | None]] = []  # match start, count end, match end, count
+    for pat in _COUNT_PATTERNS:
+        if pat is _FIRMS and hits:
+            break
+        for m in pat.finditer(part):
+            if any(a <= m.start(1) < b for a, _, b, _ in hits) or _PLANNED.search(part[: m.end()]):
+                continue
+            if _COMBINED_AFTER.search(part[m.end() :]) or part[m.start() - 1 : m.start()] == "预":
+                continue
+            hits.append((m.start(), m.end(1), m.end(), _count_value(m.group(1))))
+    hits.sort()
+    out = []
+    for i, (a, c, b, count) in enumerate(hits):
+        stop = hits[i + 1][0] if i + 1 < len(hits) else None
+        # "在24个签约项目中，…项目10个，总投资2.3亿" names the whole before a part's figures.
+        within = part[b : b + 1] == "中" or part[b : b + 2] == "中有"
+        # The total may sit between the count and 项目: "8个总投资59亿元的项目…签约".
+        total = None if within else _investment_near(part, a, c, stop)
+        if total is None and not within and b >= len(part.rstrip()) - 2:
+            total = _next_total(sentences, s)
+        out.append(Mention(s, a, count, total, "其中" in part[:a]))
+    return _drop_parts_of_a_sum(out)
+
+
+def _drop_parts_of_a_sum(found: list[Mention]) -> list[Mention]:
+    """ "线上签约项目3个，线下签约项目9个，共计12个签约项目" is one signing of 12."""
+    counted = [m for m in found if m.count]
+    if len(counted) < 2:
+        return found
+    top = max(counted, key=lambda m: m.count or 0)
+    if top.count == sum(m.count or 0 for m in counted if m is not top):
+        return [top]
+    return found
+
+
 def find_mentions(sentences: list[Sentence]) -> list[Mention]:
     out = []
     for s in sentences:
-        cut = _cumulative_from(s.norm)
-        part = s.norm[:cut]
-        seen: list[tuple[int, int]] = []
-        for pat in _COUNT_PATTERNS:
-            for m in pat.finditer(part):
-                if any(a <= m.start(1) < b for a, b in seen):
-                    continue
-                seen.append((m.start(), m.end()))
-                total = _investment_near(part, m.start(), m.end())
-                subset = "其中" in part[: m.start()]
-                out.append(Mention(s, m.start(), _count_value(m.group(1)), total, subset))
-        if not seen and (m := _AMOUNT_ONLY.search(part)):
+        found = _sentence_mentions(s, sentences)
+        part = s.norm[: _cumulative_from(s.norm)]
+        if not found and (m := _AMOUNT_ONLY.search(part)) and not _PLANNED.search(part[: m.end()]):
             total = _investment_near(part, m.start(), m.end())
             if total is not None:
-                out.append(Mention(s, m.start(), None, total, "其中" in part[: m.start()]))
+                found = [Mention(s, m.start(), None, total, "其中" in part[: m.start()])]
+        out += found
     return out
 
 
@@ -309,6 +389,8 @@ def find_cumulative(sentences: list[Sentence]) -> list[Cumulative]:
                 count = _count_value(m.group(1))
                 total = _investment_near(part, m.start(), m.end())
                 break
+        if count is not None and total is None:
+            total = _investment_near(part, 0, 0)
         if count is None and (m := _AMOUNT_ONLY.search(part)):
             total = _investment_near(part, m.start(), m.end())
         if ev := re.search(
@@ -333,7 +415,8 @@ _EVENT_WORDS = (
 )
 _EVENT_NAME = re.compile(rf"([^,;。:!?()]{{2,70}}(?:{_EVENT_WORDS}))")
 _PLACE = re.compile(r"在([^,;。:!?在]{2,24}?)(?:隆重|盛大|成功)?(?:举行|举办|召开|开幕|开幕)")
-_DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*(?:日|号|(?=上午|下午|晚))")
+_WHEN = re.compile(r"^(?:当天|当日|今天|今日|昨天|昨日|近日|日前|上午|下午|晚上|此前|同日)")
 _LEAD = re.compile(
     r"^(?:.*?(?:本报讯|讯|电|消息)(?:\s*[(（]?[^)）:]{0,30}[)）]?)?[:：]?)?\s*"
     r"(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚上|晚)?,?)?"
@@ -394,7 +477,7 @@ def _attributes(ev: EventDraft, sentences: list[Sentence], year: int | None, doc
             if (resolved := _resolve_date(d, year, doc)) is not None:
                 ev.date = resolved
                 _cite(ev.evidence, s)
-        places = [p.group(1) for p in _PLACE.finditer(s.norm)]
+        places = [p.group(1) for p in _PLACE.finditer(s.norm) if not _WHEN.match(p.group(1))]
         for p in places:
             if len(p) >= 2 and (ev.place is None or len(p) > len(ev.place)):
                 ev.place = p
@@ -429,27 +512,32 @@ _ORG_SUFFIX = re.compile(
 _ORG_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()·&]")
 _STOP = re.compile(
     r"(?:作为|签约企业之一的|签约企业|代表|的|与|同|及|由|是|为|在|将|向|对|跟|等|签约|签订|签署|"
-    r"引进|携手|联合|分别|其中|包括|以及|并|了|和|暨|助力|推动|落户|来自|旗下|控股|与会|参加|出席|"
-    r"董事长|总经理|负责人|副总裁|总裁|以及|还有|与此同时|其|该|有|从|被|把|让|经|据|“|”|说)"
+    r"签定|引进|携手|联合|分别|其中|包括|以及|并|了|和|暨|助力|推动|落户|来自|与会|参加|"
+    r"出席|董事长|总经理|负责人|副总裁|总裁|还有|与此同时|其|该|赴|前往|走访|拜访|考察|“|”|说)"
 )
 _BAD_PREFIX = re.compile(
-    r"^(?:该|本|这|那|一家|我|贵|子|分|母|总|上市|各|多家|龙头|企业|国有|民营|外资)"
+    r"^(?:该|这家|那家|一家|我们|我|本公司|各|多家|龙头|企业|国有|民营|外资|上市)|[性类型]$|上市$"
 )
 
 
 def find_companies(norm: str) -> list[tuple[int, str]]:
     """Company names ending in 公司/集团, with the text before them trimmed to the name."""
-    out = []
+    out: list[tuple[int, str]] = []
     for m in _ORG_SUFFIX.finditer(norm):
+        if norm[m.end() : m.end() + 1] == ")":
+            continue  # "(集团)" inside a longer name
         i = m.start()
         while i > 0 and _ORG_CHAR.match(norm[i - 1]) and m.start() - i < 40:
             i -= 1
         prefix = norm[i : m.start()]
-        cuts = [s.end() for s in _STOP.finditer(prefix) if len(prefix) - s.end() >= 2]
-        if cuts:
-            prefix = prefix[max(cuts) :]
+        stops = list(_STOP.finditer(prefix))
+        if stops:
+            # A stop word right before the suffix ("作为公司") leaves no name at all.
+            if len(prefix) - stops[-1].end() < 2:
+                continue
+            prefix = prefix[stops[-1].end() :]
         prefix = prefix.lstrip("()")
-        if len(prefix) < 2 or _BAD_PREFIX.match(prefix) or re.fullmatch(r"[\d.]+", prefix):
+        if len(prefix) < 2 or _BAD_PREFIX.search(prefix) or re.fullmatch(r"[\d.]+", prefix):
             continue
         name = prefix + m.group(0)
         if not any(name == n for _, n in out):
@@ -457,9 +545,25 @@ def find_companies(norm: str) -> list[tuple[int, str]]:
     return out
 
 
+_PROJECT_DEED = re.compile(r"^[^,。]{0,4}(?:投资|建设|投建|新建|打造|实施|开发)")
+
+
+def _signing_party(norm: str, start: int, name: str) -> bool:
+    """A company in a signing sentence, or one that invests in or builds a project itself
+    ("X公司投资5亿元", "X公司建设…项目", "由X公司与Y合作的…项目，投资9亿元"); not a venue."""
+    after = re.split(r"[,。;]", norm[start + len(name) :])[0]
+    if re.search(r"在[^,。]{0,6}$", norm[max(0, start - 8) : start]) and "举行" in after:
+        return False
+    if re.search(_SIGN, norm) or _PROJECT_DEED.match(after):
+        return True
+    invested = (_is_total(norm, a) or "投资" in norm[a - 4 : a] for a, _, _ in find_money(norm))
+    return "项目" in norm and any(invested)
+
+
 _PROJECT = re.compile(r"([^,;。:!?、]{2,60}?项目)")
 _PROJECT_VERB = re.compile(
-    r"^.*(?:打造|建设|新建|投建|建立|实施|布局|签约|签下|引进|落地|发展|开展|投资\d[^,]*?元|元的|的|在\S{2,12}?投资)"
+    r"^.*(?:打造|建设|新建|投建|建立|实施|布局|签约|签订|签署|签下|引进|落地|发展|开展|"
+    r"投资\d[^,]*?元|元的|的|在\S{2,12}?投资)"
 )
 INDUSTRIES: list[tuple[str, str]] = [
     ("储能", "新能源"),
@@ -538,9 +642,6 @@ def _location(norm: str, gaz: Gazetteer) -> str | None:
     return found[0].name if found else None
 
 
-_SIGNING_CONTEXT = re.compile(rf"{_SIGN}|落户|引进|投资|入驻|达成")
-
-
 def find_projects(sentences: list[Sentence], gaz: Gazetteer) -> list[tuple[int, ProjectDraft]]:
     """Named investors with what the text says of their project, keyed by sentence index."""
     drafts: dict[str, tuple[int, ProjectDraft]] = {}
@@ -548,10 +649,12 @@ def find_projects(sentences: list[Sentence], gaz: Gazetteer) -> list[tuple[int, 
     for s in sentences:
         cut = _cumulative_from(s.norm)
         part = s.norm[:cut]
-        companies = find_companies(part) if _SIGNING_CONTEXT.search(s.norm) else []
+        companies = [(i, n) for i, n in find_companies(part) if _signing_party(part, i, n)]
         for _, name in companies:
             if name not in drafts:
                 drafts[name] = (s.index, ProjectDraft(company=name, evidence=[s.text]))
+        if len(companies) > 1:
+            _fill_clauses(drafts, s, part, gaz)
         target = drafts[companies[0][1]] if len(companies) == 1 else None
         if target is None and not companies and last and last[0] >= s.index - 2:
             if last[1].amount is None and re.search(r"投资|项目", part):
@@ -564,15 +667,23 @@ def find_projects(sentences: list[Sentence], gaz: Gazetteer) -> list[tuple[int, 
     return list(drafts.values())
 
 
+def _fill_clauses(drafts: dict, s: Sentence, part: str, gaz: Gazetteer) -> None:
+    """ "A县与X公司签订…项目，总投资19.8亿元；B县与Y公司…": each clause speaks of one company."""
+    for clause in part.split(";"):
+        named = find_companies(clause)
+        if len(named) == 1 and named[0][1] in drafts:
+            _fill(drafts[named[0][1]][1], s, clause, gaz)
+
+
 def _fill(d: ProjectDraft, s: Sentence, part: str, gaz: Gazetteer) -> None:
     changed = False
     if d.amount is None and (money := _project_amount(part)):
         d.amount, changed = money, True
     if d.project is None and (name := _project_name(part)):
         d.project, changed = name, True
-    if d.location is None and (loc := _location(part, gaz)) and d.amount or d.project:
-        if d.location is None and (loc := _location(part, gaz)):
-            d.location, changed = loc, True
+    # A place is the project's only in a sentence that also states its amount or its name.
+    if d.location is None and (d.amount or d.project) and (loc := _location(part, gaz)):
+        d.location, changed = loc, True
     if d.industry is None and (ind := industry_of(d.project or "") or industry_of(part)):
         d.industry = ind
     if changed and s.text not in d.evidence:
@@ -583,7 +694,15 @@ def _fill(d: ProjectDraft, s: Sentence, part: str, gaz: Gazetteer) -> None:
 
 
 def _same_money(a: Money | None, b: Money | None) -> bool:
-    return a is None or b is None or (a.min_wan, a.max_wan) == (b.min_wan, b.max_wan)
+    if a is None or b is None:
+        return True
+    if (a.min_wan, a.max_wan, a.currency) == (b.min_wan, b.max_wan, b.currency):
+        return True
+    # "总投资约43亿元" and "总投资42.95亿元" in one report are one figure, rounded once.
+    approx = _APPROX.match(normalise(a.text)) or _APPROX.match(normalise(b.text))
+    if approx and a.min_wan and b.min_wan and a.currency == b.currency:
+        return abs(a.min_wan - b.min_wan) <= Decimal("0.05") * max(a.min_wan, b.min_wan)
+    return False
 
 
 def _compatible(ev: EventDraft, m: Mention) -> bool:
@@ -591,21 +710,66 @@ def _compatible(ev: EventDraft, m: Mention) -> bool:
     return same_count and _same_money(ev.investment, m.total)
 
 
-def group_mentions(mentions: list[Mention]) -> list[EventDraft]:
-    """Mentions stating the same figures are one event (several articles on one ceremony)."""
+def _day(s: Sentence) -> tuple[int, int] | None:
+    m = _DATE.search(s.norm)
+    return (int(m.group(2)), int(m.group(3))) if m else None
+
+
+def _part_of(ev: EventDraft, m: Mention, gaz: Gazetteer | None) -> bool:
+    """A smaller count (and total) stated after an event, on no other day and by no region
+    outside the event's, is a share of it."""
+    if ev.signed_count is None or m.count is None or m.count >= ev.signed_count:
+        return False
+    if gaz is not None:
+        mine = gaz.first(m.sentence.norm[: m.pos])
+        home = gaz.first(ev.mentions[0].sentence.norm)
+        if mine is not None and home is not None and not gaz.within(mine, home):
+            return False
+    if m.total is not None and ev.investment is not None:
+        if m.total.currency != ev.investment.currency or m.total.min_wan >= ev.investment.min_wan:
+            return False
+    day, home = _day(m.sentence), [_day(x.sentence) for x in ev.mentions]
+    return day is None or all(h is None for h in home) or day in home
+
+
+def _join(ev: EventDraft, m: Mention) -> None:
+    ev.mentions.append(m)
+    ev.signed_count = ev.signed_count or m.count
+    exact = m.total is not None and not _APPROX.match(normalise(m.total.text))
+    if ev.investment is None or (exact and _APPROX.match(normalise(ev.investment.text))):
+        ev.investment = m.total or ev.investment
+    if m.sentence.text not in ev.evidence:
+        ev.evidence.append(m.sentence.text)
+
+
+def group_mentions(mentions: list[Mention], gaz: Gazetteer | None = None) -> list[EventDraft]:
+    """Mentions stating the same figures are one event (several articles on one ceremony);
+    shares of an event and totals without a count stated beside counted ones are not events."""
     if any(not m.subset for m in mentions):
         mentions = [m for m in mentions if not m.subset]
     events: list[EventDraft] = []
-    for m in mentions:
+    for m in (m for m in mentions if m.count is not None):
         home = next((e for e in reversed(events) if _compatible(e, m)), None)
+        if home is None and any(_part_of(e, m, gaz) for e in events):
+            continue
         if home is None:
             home = EventDraft()
             events.append(home)
-        home.mentions.append(m)
-        home.signed_count = home.signed_count or m.count
-        home.investment = home.investment or m.total
-        if m.sentence.text not in home.evidence:
-            home.evidence.append(m.sentence.text)
+        _join(home, m)
+    # A ceremony reported before the fair's total ("100个项目现场签约…本届共促成325个") is a share.
+    for ev in list(events):
+        if any(o is not ev and _part_of(o, ev.mentions[0], gaz) for o in events):
+            events.remove(ev)
+    counted = bool(events)
+    for m in (m for m in mentions if m.count is None):
+        same = (e for e in events if e.investment and _same_money(e.investment, m.total))
+        home = next(same, None)
+        if home is None and not counted:
+            home = next((e for e in events if _compatible(e, m)), None) or EventDraft()
+            if home not in events:
+                events.append(home)
+        if home is not None:
+            _join(home, m)
     return events
 
 
@@ -613,7 +777,7 @@ def extract(text: str, gaz: Gazetteer, doc_date: date | None = None) -> Extracti
     """Events with their signings and named projects, and cumulative figures kept apart."""
     sentences = split_sentences(text)
     year = _year_hint(sentences, doc_date)
-    events = group_mentions(find_mentions(sentences))
+    events = group_mentions(find_mentions(sentences), gaz)
     for ev in events:
         _attributes(ev, sentences, year, doc_date)
         _organiser(ev, gaz, sentences)

@@ -111,7 +111,7 @@ _DIGITS = {
     "九": 9,
 }
 _SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-_BIG_UNITS = {"亿": Decimal(10000), "万": Decimal(1)}  # in 万元
+_BIG_UNITS = {"兆": Decimal(100_000_000), "亿": Decimal(10000), "万": Decimal(1)}  # in 万元
 
 # Currency words as written → ISO code; longest first so 新加坡元 wins over 元.
 CURRENCY_CODES = {
@@ -134,7 +134,8 @@ CURRENCY_NAMES |= {"GBP": "英镑", "AUD": "澳元", "KRW": "韩元", "RUB": "�
 CURRENCY_NAMES["SGD"] = "新加坡元"
 
 _NUM = (
-    r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?[十百千]?|[零〇一二两三四五六七八九十百千]+"
+    r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?[十百千]?"
+    r"|[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?"
 )
 _QTY = rf"(?:{_NUM})(?:余|多)?(?:[亿万](?:{_NUM})?)*[亿万]?"
 # "达" (reached) states the figure itself, so it is not a bound; "数十亿" is at least 十亿.
@@ -142,6 +143,7 @@ _LOWER_PREFIX = r"超过|超出|逾|超|突破|不少于|不低于|多于|高于
 _APPROX_PREFIX = r"约|近|达到|达|计|共计|合计|总计|人民币"
 _RANGE_SEP = r"到|至|-|–|—|~|～"
 _LOWER_SUFFIX = r"以上|之多|有余"
+_FILLER = re.compile(r"(?:达到|达|共计|合计|总计|计|人民币)*")
 _CURRENCY = "|".join(CURRENCY_CODES)
 MONEY_PATTERN = re.compile(
     rf"(?P<pre>(?:{_LOWER_PREFIX})?)(?:{_APPROX_PREFIX})?"
@@ -163,6 +165,10 @@ def _small_number(text: str) -> Decimal:
         return Decimal(text)
     if m := re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)([十百千])", text):
         return Decimal(m.group(1)) * _SMALL_UNITS[m.group(2)]
+    if "点" in text:
+        whole, _, decimals = text.partition("点")
+        fraction = "".join(str(_DIGITS[c]) for c in decimals if c in _DIGITS)
+        return _small_number(whole) + Decimal("0." + (fraction or "0"))
     total, digit = Decimal(0), None
     for ch in text:
         if ch in _DIGITS:
@@ -176,8 +182,9 @@ def _small_number(text: str) -> Decimal:
 
 
 def _amount_wan(body: str) -> Decimal:
-    """'1亿8千万' → 18000; '1026亿' → 10260000; '300万' → 300 (all in 万)."""
-    parts = re.split(r"([亿万])", body)
+    """'1亿8千万' → 18000; '1026亿' → 10260000; '300万' → 300; '1.49万亿' → 1.49e8 (万)."""
+    body = body.replace("万亿", "兆")  # 万亿 is one unit, 10^4 亿
+    parts = re.split(r"([亿万兆])", body)
     total = Decimal(0)
     pending = ""
     for part in parts:
@@ -189,7 +196,7 @@ def _amount_wan(body: str) -> Decimal:
     if pending:
         # '1亿8千万' leaves nothing here; '1亿8千' means 8千万 after 亿 (a common short form).
         trailing = _small_number(pending)
-        total += trailing if "亿" in body else trailing / Decimal(10000)
+        total += trailing if re.search("[亿兆]", body) else trailing / Decimal(10000)
     return total
 
 
@@ -245,8 +252,10 @@ def find_money(text: str) -> list[tuple[int, int, Money]]:
     Spans index into `text` itself (the normalisation keeps lengths)."""
     found = []
     for m in MONEY_PATTERN.finditer(normalise_digits(text)):
+        # "总投资达1026亿元": the amount is "1026亿元"; 约/近/超过 stay, they say what it is.
+        start = m.start() + len(_FILLER.match(m.group(0)).group(0))
         try:
-            found.append((m.start(), m.end(), _money_from_match(m, text[m.start() : m.end()])))
+            found.append((start, m.end(), _money_from_match(m, text[start : m.end()])))
         except AmountError:
             continue
     return found

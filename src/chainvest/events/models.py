@@ -8,6 +8,15 @@ class EventQuerySet(models.QuerySet):
     def in_year(self, year: int) -> "EventQuerySet":
         return self.filter(date__year=year)
 
+    def same_signing(self, name: str | None, date) -> "EventQuerySet":
+        """Recorded events a news draft may repeat: the same day, or the same name."""
+        if date is None and not name:
+            return self.none()
+        query = models.Q(date=date) if date else models.Q()
+        if name:
+            query = query | models.Q(name=name) if date else models.Q(name=name)
+        return self.filter(query, archived=False)
+
 
 class Event(models.Model):
     """推介会 / 签约仪式: a promotion event at which projects are signed."""

@@ -1,7 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from chainvest.web import urls_chains, urls_import, urls_profile, urls_search, urls_signing, views
+from chainvest.web import (
+    urls_chains,
+    urls_import,
+    urls_news,
+    urls_profile,
+    urls_search,
+    urls_signing,
+    views,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -31,3 +39,5 @@ urlpatterns += urls_search.urlpatterns + urls_import.urlpatterns + urls_profile.
 urlpatterns += urls_signing.urlpatterns
 # The chain map pages and their exports.
 urlpatterns += urls_chains.urlpatterns
+# Reading news reports into draft events.
+urlpatterns += urls_news.urlpatterns

@@ -14,7 +14,13 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from chainvest.accounts.models import Role
-from chainvest.accounts.permissions import can_read, can_write_project, require, role_of
+from chainvest.accounts.permissions import (
+    can_read,
+    can_write_events,
+    can_write_project,
+    require,
+    role_of,
+)
 from chainvest.chains.diagnosis import diagnose_all, diagnose_chain
 from chainvest.chains.models import Chain
 from chainvest.events.models import Event
@@ -296,6 +302,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": charts.year_choices(year or charts.default_year()),
             "rows": events_with_figures(year),
+            "may_import_news": can_write_events(request.user),
         },
     )
 
