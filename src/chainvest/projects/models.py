@@ -4,7 +4,7 @@ from simple_history.models import HistoricalRecords
 
 from chainvest.chains.models import Chain, Link
 from chainvest.engine.text import Money
-from chainvest.enterprises.models import Enterprise
+from chainvest.enterprises.models import Enterprise, check_uscc
 from chainvest.events.models import Event
 from chainvest.regions.models import Park, Region
 
@@ -70,6 +70,13 @@ class Project(models.Model):
         verbose_name="投资方",
     )
     investor_name = models.CharField("投资方名称", max_length=200, blank=True)
+    investor_uscc = models.CharField(
+        "投资方统一社会信用代码",
+        max_length=18,
+        blank=True,
+        db_index=True,
+        validators=[check_uscc],
+    )
     investor_origin = models.CharField(
         "投资方来源", max_length=16, choices=InvestorOrigin.choices, blank=True
     )

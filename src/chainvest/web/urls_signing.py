@@ -2,10 +2,13 @@
 
 from django.urls import path
 
-from chainvest.web import views_kpis
+from chainvest.web import views_kpis, views_signing
 
 urlpatterns = [
     path("reports/kpis/", views_kpis.kpi_overview, name="kpis"),
     path("reports/kpis/<slug:key>/", views_kpis.kpi_drill, name="kpi_drill"),
     path("settings/counting-rule/", views_kpis.counting_rule, name="counting_rule"),
+    path("projects/<int:pk>/signings/", views_signing.project_signing, name="project_signing"),
+    path("projects/<int:pk>/evidence/", views_signing.project_evidence, name="project_evidence"),
+    path("evidence/<int:pk>/", views_signing.evidence_file, name="evidence_file"),
 ]

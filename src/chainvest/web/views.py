@@ -29,6 +29,7 @@ from chainvest.projects.services import (
 from chainvest.reports.queries import event_figures, events_with_figures, summary
 from chainvest.web import charts, display, lists
 from chainvest.web.forms import FollowUpForm, ProjectFilterForm, ProjectForm, TransitionForm
+from chainvest.web.project_extras import project_extras
 
 
 def reader(view):
@@ -145,8 +146,10 @@ def project_create(request: HttpRequest) -> HttpResponse:
     require(may_create(request.user), "只有系统管理员和招商专员可以新增项目")
     form = ProjectForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        confirm = data.pop("confirm_duplicate", False)
         try:
-            project = create_project(request.user, form.service_data())
+            project = create_project(request.user, data, confirm_duplicate=confirm)
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
@@ -171,8 +174,10 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, user=request.user, initial=ProjectForm.initial_for(project)
     )
     if request.method == "POST" and form.is_valid():
+        data = form.service_data(only_changed=True)
+        confirm = data.pop("confirm_duplicate", False)
         try:
-            update_project(request.user, project, form.service_data(only_changed=True))
+            update_project(request.user, project, data, confirm_duplicate=confirm)
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
@@ -209,6 +214,7 @@ def _project_page(
         "history": display.history_rows(project),
         "tab": forms.pop("tab", "follow-ups"),
     }
+    context.update(project_extras(request.user, project, writable, forms))
     if writable:
         context["transition_form"] = forms.get("transition_form") or TransitionForm(
             project=project, initial={"to_stage": _next_stage(project)}

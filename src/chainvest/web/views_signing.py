@@ -1,0 +1,65 @@
+"""Project-page actions of the signing registry, evidence and monthly realisation."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from chainvest.accounts.permissions import can_write_project, require
+from chainvest.projects.models import Evidence
+from chainvest.projects.services import add_evidence, record_signing
+from chainvest.web.forms_signing import EvidenceForm, SigningForm
+from chainvest.web.views import _project_or_404, _project_page, reader
+
+
+def _back(project, anchor: str) -> HttpResponse:
+    return redirect(reverse("web:project", args=[project.pk]) + f"#{anchor}")
+
+
+@reader
+@require_POST
+def project_signing(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_or_404(pk)
+    require(can_write_project(request.user, project), "只能为本县市/园区的项目登记签约")
+    form = SigningForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_signing(
+                request.user, project, data["date"], data["event"], data["document"],
+                data["amount"], data["note"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            return _back(project, "signings")
+    return _project_page(request, project, signing_form=form)
+
+
+@reader
+@require_POST
+def project_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_or_404(pk)
+    require(can_write_project(request.user, project), "只能为本县市/园区的项目上传佐证材料")
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            add_evidence(
+                request.user, project, data["stage"], data["kind"], data["file"], data["note"]
+            )
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            return _back(project, "evidence")
+    return _project_page(request, project, evidence_form=form)
+
+
+@reader
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    """Evidence is served through the sign-in check, never as a public media URL."""
+    item = get_object_or_404(Evidence, pk=pk, archived=False)
+    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
