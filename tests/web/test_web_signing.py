@@ -134,3 +134,50 @@ def test_duplicate_warning_then_confirmed_save(client, world, changji):
     response = officer.post(reverse("web:project_create"), {**data, "confirm_duplicate": "on"})
     assert response.status_code == 302
     assert Project.objects.count() == 2
+
+
+def test_officer_enters_a_month_and_sees_agreed_against_realised(client, world):
+    officer = f.signed_in(client, "t_qitai")
+    response = officer.post(
+        url("project_month", world["project"].pk),
+        {
+            "month": "2023-05",
+            "funds_arrived_yi": "2.5",
+            "fixed_asset_done_yi": "1",
+            "jobs_created": "40",
+        },
+    )
+    assert response.status_code == 302
+    page = officer.get(url("project", world["project"].pk)).content.decode()
+    assert "累计到位资金</th><td>2.5亿元（资金到位率 25.0%）" in page
+    assert "2023-05" in page and "40人" in page
+
+
+def test_month_errors_show_in_the_form(client, world):
+    response = f.signed_in(client, "t_qitai").post(
+        url("project_month", world["project"].pk),
+        {
+            "month": "2099-01",
+            "funds_arrived_yi": "1",
+            "fixed_asset_done_yi": "0",
+            "jobs_created": "0",
+        },
+    )
+    assert response.status_code == 200 and "月份不能晚于本月" in response.content.decode()
+
+
+def test_leader_and_outsider_cannot_enter_months(client, world):
+    data = {
+        "month": "2023-05",
+        "funds_arrived_yi": "1",
+        "fixed_asset_done_yi": "0",
+        "jobs_created": "0",
+    }
+    pk = world["project"].pk
+    assert f.signed_in(client, "t_leader").post(url("project_month", pk), data).status_code == 403
+    assert f.signed_in(client, "t_mulei").post(url("project_month", pk), data).status_code == 403
+    client.logout()
+    assert client.post(url("project_month", pk), data).status_code == 302
+    from chainvest.projects.models import ProjectMonth
+
+    assert not ProjectMonth.objects.exists()

@@ -290,7 +290,8 @@ def record_month(
     _non_negative(errors, "jobs_created", jobs_created, "新增就业")
     if errors:
         raise ValidationError(errors)
-    row, _ = ProjectMonth.objects.select_for_update().get_or_create(project=project, month=month)
+    existing = ProjectMonth.objects.select_for_update().filter(project=project, month=month)
+    row = existing.first() or ProjectMonth(project=project, month=month)
     row.funds_arrived_wan = funds_arrived_wan
     row.fixed_asset_done_wan = fixed_asset_done_wan
     row.jobs_created = jobs_created

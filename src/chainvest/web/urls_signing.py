@@ -10,5 +10,6 @@ urlpatterns = [
     path("settings/counting-rule/", views_kpis.counting_rule, name="counting_rule"),
     path("projects/<int:pk>/signings/", views_signing.project_signing, name="project_signing"),
     path("projects/<int:pk>/evidence/", views_signing.project_evidence, name="project_evidence"),
+    path("projects/<int:pk>/months/", views_signing.project_month, name="project_month"),
     path("evidence/<int:pk>/", views_signing.evidence_file, name="evidence_file"),
 ]

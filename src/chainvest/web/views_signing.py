@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from chainvest.accounts.permissions import can_write_project, require
 from chainvest.projects.models import Evidence
-from chainvest.projects.services import add_evidence, record_signing
-from chainvest.web.forms_signing import EvidenceForm, SigningForm
+from chainvest.projects.services import add_evidence, record_month, record_signing
+from chainvest.web.forms_signing import EvidenceForm, MonthForm, SigningForm
 from chainvest.web.views import _project_or_404, _project_page, reader
 
 
@@ -63,3 +63,29 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     """Evidence is served through the sign-in check, never as a public media URL."""
     item = get_object_or_404(Evidence, pk=pk, archived=False)
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.original_name)
+
+
+YI = 10000
+
+
+@reader
+@require_POST
+def project_month(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_or_404(pk)
+    require(can_write_project(request.user, project), "只能填报本县市/园区项目的月度进展")
+    form = MonthForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            record_month(
+                request.user, project, data["month"], data["funds_arrived_yi"] * YI,
+                data["fixed_asset_done_yi"] * YI, data["jobs_created"], data["note"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            exc = ValidationError(
+                {k.replace("_wan", "_yi"): v for k, v in exc.message_dict.items()}
+            )
+            form.add_service_error(exc)
+        else:
+            return _back(project, "money")
+    return _project_page(request, project, month_form=form)
