@@ -12,7 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from chainvest.accounts.permissions import can_create_project, can_write_project, require
+from chainvest.accounts.permissions import (
+    can_create_project,
+    can_issue_instruction,
+    can_write_project,
+    require,
+)
 from chainvest.engine.text import AmountError, Money, parse_money
 from chainvest.projects.duplicates import possible_duplicates
 from chainvest.projects.models import (
@@ -22,6 +27,7 @@ from chainvest.projects.models import (
     Evidence,
     EvidenceKind,
     FollowUp,
+    Instruction,
     Project,
     ProjectMonth,
     ProjectStage,
@@ -55,6 +61,8 @@ EDITABLE_FIELDS = {
     "source",
     "investor_origin",
     "investor_uscc",
+    "planned_construction_date",
+    "planned_production_date",
 }
 MONEY_FIELDS = {"agreed", "planned"}
 
@@ -467,3 +475,45 @@ def add_evidence(user, project: Project, stage: str, kind: str, upload, note: st
         note=note.strip(),
         uploaded_by=user,
     )
+
+
+# --- 领导督办 -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_instruction(
+    user, project: Project, text: str, due_date: dt.date | None = None
+) -> Instruction:
+    """A leader's instruction on a project; the responsible officer answers it with follow-ups."""
+    require(can_issue_instruction(user), "只有领导可以作出督办批示")
+    today = timezone.localdate()
+    errors = {}
+    if not text.strip():
+        errors["text"] = "批示内容不能为空"
+    if due_date and due_date < today:
+        errors["due_date"] = "办理时限不能早于今天"
+    if errors:
+        raise ValidationError(errors)
+    item = Instruction(
+        project=project, leader=user, date=today, text=text.strip(), due_date=due_date
+    )
+    item._history_user = user
+    item.save()
+    return item
+
+
+@transaction.atomic
+def reply_instruction(user, instruction: Instruction, note: str, close: bool = False) -> FollowUp:
+    """The officer's answer is a follow-up on the project; closing it records the day."""
+    instruction = Instruction.objects.select_for_update().get(pk=instruction.pk)
+    require(can_write_project(user, instruction.project), "只能办理本县市/园区项目的督办事项")
+    if not instruction.is_open:
+        raise ValidationError({"note": "该督办事项已办结"})
+    reply = add_follow_up(user, instruction.project, timezone.localdate(), note)
+    reply.instruction = instruction
+    reply.save(update_fields=["instruction"])
+    if close:
+        instruction.closed_date = timezone.localdate()
+        instruction._history_user = user
+        instruction.save()
+    return reply

@@ -127,6 +127,12 @@ class ProjectForm(ChineseForm):
     description = forms.CharField(label="建设内容", required=False, widget=forms.Textarea)
     responsible_unit = forms.CharField(label="责任单位", max_length=100, required=False)
     liaison_leader = forms.CharField(label="包联领导", max_length=64, required=False)
+    planned_construction_date = forms.DateField(
+        label="计划开工日期", required=False, widget=DateInput()
+    )
+    planned_production_date = forms.DateField(
+        label="计划投产日期", required=False, widget=DateInput()
+    )
     confirm_duplicate = forms.BooleanField(
         label="确认不是重复项目",
         required=False,
@@ -167,6 +173,8 @@ class ProjectForm(ChineseForm):
             "description": project.description,
             "responsible_unit": project.responsible_unit,
             "liaison_leader": project.liaison_leader,
+            "planned_construction_date": project.planned_construction_date,
+            "planned_production_date": project.planned_production_date,
         }
 
     def service_data(self, only_changed: bool = False) -> dict[str, Any]:

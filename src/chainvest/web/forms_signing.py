@@ -132,3 +132,13 @@ class InstructionForm(ChineseForm):
 class InstructionReplyForm(ChineseForm):
     note = forms.CharField(label="办理情况", widget=forms.Textarea(attrs={"rows": 2}))
     close = forms.BooleanField(label="已办结", required=False)
+
+
+class AlertRuleForm(ChineseForm):
+    follow_up_yellow_days = forms.IntegerField(label="未跟进黄色预警(天)", min_value=1)
+    follow_up_red_days = forms.IntegerField(label="未跟进红色预警(天)", min_value=1)
+    start_warning_days = forms.IntegerField(label="临近计划开工提示(天)", min_value=0)
+    start_grace_days = forms.IntegerField(label="超过计划开工宽限(天)", min_value=0)
+    funds_tolerance_pct = forms.IntegerField(
+        label="资金到位落后容差(百分点)", min_value=0, max_value=100
+    )

@@ -11,5 +11,13 @@ urlpatterns = [
     path("projects/<int:pk>/signings/", views_signing.project_signing, name="project_signing"),
     path("projects/<int:pk>/evidence/", views_signing.project_evidence, name="project_evidence"),
     path("projects/<int:pk>/months/", views_signing.project_month, name="project_month"),
+    path(
+        "projects/<int:pk>/instructions/",
+        views_signing.project_instruction,
+        name="project_instruction",
+    ),
+    path("instructions/<int:pk>/reply/", views_signing.instruction_reply, name="instruction_reply"),
+    path("attention/", views_kpis.attention, name="attention"),
+    path("settings/alert-rule/", views_kpis.alert_rule, name="alert_rule"),
     path("evidence/<int:pk>/", views_signing.evidence_file, name="evidence_file"),
 ]

@@ -7,11 +7,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from chainvest.accounts.permissions import can_write_counting_rules, require
+from chainvest.accounts.models import Role
+from chainvest.accounts.permissions import can_write_counting_rules, require, role_of
+from chainvest.reports.alerts import (
+    by_county,
+    for_leaders,
+    for_officer,
+    needs_attention,
+    project_alerts,
+)
 from chainvest.reports.kpis import FIGURE_KEYS, Scope, kpi_figures
-from chainvest.reports.models import CountingRule
-from chainvest.reports.services import update_counting_rule
-from chainvest.web.forms_signing import CountingRuleForm, KpiFilterForm
+from chainvest.reports.models import AlertRule, CountingRule
+from chainvest.reports.services import update_alert_rule, update_counting_rule
+from chainvest.web.forms_signing import AlertRuleForm, CountingRuleForm, KpiFilterForm
 from chainvest.web.views import crumbs, reader
 
 
@@ -85,6 +93,57 @@ def counting_rule(request: HttpRequest) -> HttpResponse:
             "crumbs": crumbs(("统计口径与指标", reverse("web:kpis")), ("统计口径设置", None)),
             "form": form,
             "rule": rule,
+            "can_write": writable,
+        },
+    )
+
+
+@reader
+def attention(request: HttpRequest) -> HttpResponse:
+    """需关注项目: an officer's own list; for the bureau and leaders, by county and the red list."""
+    alerts = project_alerts()
+    county = request.GET.get("county")
+    context = {
+        "menu": "attention",
+        "crumbs": crumbs(("需关注项目", None)),
+        "is_officer": role_of(request.user) == Role.OFFICER,
+        "mine": for_officer(alerts, request.user),
+        "counties": by_county(alerts),
+        "leaders": for_leaders(alerts),
+        "rule": AlertRule.current(),
+    }
+    if county and county.isdigit():
+        context["county_rows"] = [
+            a for a in needs_attention(alerts) if a.project.county_id == int(county)
+        ]
+    return render(request, "web/attention.html", context)
+
+
+@reader
+def alert_rule(request: HttpRequest) -> HttpResponse:
+    rule = AlertRule.current()
+    writable = can_write_counting_rules(request.user)
+    if request.method == "POST":
+        require(writable, "只有系统管理员和招商分析员可以修改预警规则")
+    initial = {name: getattr(rule, name) for name in AlertRuleForm.base_fields}
+    form = AlertRuleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_alert_rule(request.user, form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            return redirect("web:attention")
+    if not writable:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request,
+        "web/alert_rule.html",
+        {
+            "menu": "attention",
+            "crumbs": crumbs(("需关注项目", reverse("web:attention")), ("预警规则设置", None)),
+            "form": form,
             "can_write": writable,
         },
     )

@@ -8,10 +8,22 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from chainvest.accounts.permissions import can_write_project, require
-from chainvest.projects.models import Evidence
-from chainvest.projects.services import add_evidence, record_month, record_signing
-from chainvest.web.forms_signing import EvidenceForm, MonthForm, SigningForm
+from chainvest.accounts.permissions import can_issue_instruction, can_write_project, require
+from chainvest.projects.models import Evidence, Instruction
+from chainvest.projects.services import (
+    add_evidence,
+    issue_instruction,
+    record_month,
+    record_signing,
+    reply_instruction,
+)
+from chainvest.web.forms_signing import (
+    EvidenceForm,
+    InstructionForm,
+    InstructionReplyForm,
+    MonthForm,
+    SigningForm,
+)
 from chainvest.web.views import _project_or_404, _project_page, reader
 
 
@@ -89,3 +101,40 @@ def project_month(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return _back(project, "money")
     return _project_page(request, project, month_form=form)
+
+
+@reader
+@require_POST
+def project_instruction(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_or_404(pk)
+    require(can_issue_instruction(request.user), "只有领导可以作出督办批示")
+    form = InstructionForm(request.POST)
+    if form.is_valid():
+        try:
+            issue_instruction(
+                request.user, project, form.cleaned_data["text"], form.cleaned_data["due_date"]
+            )
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            return _back(project, "instructions")
+    return _project_page(request, project, instruction_form=form)
+
+
+@reader
+@require_POST
+def instruction_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    instruction = get_object_or_404(Instruction.objects.select_related("project"), pk=pk)
+    project = _project_or_404(instruction.project_id)
+    require(can_write_project(request.user, project), "只能办理本县市/园区项目的督办事项")
+    form = InstructionReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            reply_instruction(
+                request.user, instruction, form.cleaned_data["note"], form.cleaned_data["close"]
+            )
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            return _back(project, "instructions")
+    return _project_page(request, project, reply_form=form)

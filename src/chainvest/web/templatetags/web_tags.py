@@ -90,3 +90,11 @@ SIGNING_COLOURS = {"first": "primary", "upgrade": "warning", "resign": "danger"}
 def signing_tag(kind: str) -> str:
     colour = SIGNING_COLOURS.get(kind, "info")
     return format_html('<span class="tag tag-{}">{}</span>', colour, SigningKind(kind).label)
+
+
+ALERT_COLOURS = {"red": "danger", "yellow": "warning", "green": "success"}
+
+
+@register.simple_tag
+def alert_colour(level: str) -> str:
+    return ALERT_COLOURS.get(level, "info")
