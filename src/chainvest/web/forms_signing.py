@@ -142,3 +142,12 @@ class AlertRuleForm(ChineseForm):
     funds_tolerance_pct = forms.IntegerField(
         label="资金到位落后容差(百分点)", min_value=0, max_value=100
     )
+
+
+class AsOfForm(ChineseForm):
+    as_of = forms.DateField(label="统计截止日", required=False, widget=DateInput())
+
+    def as_of_date(self):
+        if self.is_bound and self.is_valid() and self.cleaned_data["as_of"]:
+            return self.cleaned_data["as_of"]
+        return timezone.localdate()

@@ -26,9 +26,11 @@ from chainvest.projects.services import (
     transition_project,
     update_project,
 )
+from chainvest.reports.briefing import event_report
 from chainvest.reports.queries import event_figures, events_with_figures, summary
 from chainvest.web import charts, display, lists
 from chainvest.web.forms import FollowUpForm, ProjectFilterForm, ProjectForm, TransitionForm
+from chainvest.web.forms_signing import AsOfForm
 from chainvest.web.project_extras import project_extras
 
 
@@ -301,7 +303,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
 @reader
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event.objects.select_related("organiser"), pk=pk, archived=False)
-    projects = Project.objects.signed().with_relations().filter(event=event)
+    form = AsOfForm(request.GET or None)
+    report = event_report(event, form.as_of_date())
     return render(
         request,
         "web/event_detail.html",
@@ -309,7 +312,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "menu": "events",
             "event": event,
             "figures": event_figures(event),
-            "projects": projects.order_by("signed_date", "id"),
+            "report": report,
+            "as_of_form": form,
             "crumbs": crumbs(("招商活动", reverse("web:events")), (event.name, None)),
         },
     )
