@@ -49,3 +49,38 @@ def test_event_page_is_read_only_for_leaders_and_closed_to_outsiders(client, wor
     client.logout()
     response = client.get(reverse("web:event", args=[world["e4"].pk]))
     assert response.status_code == 302
+
+
+def test_leader_downloads_the_signing_list_and_briefing(client, world):
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    leader = f.signed_in(client, "t_leader")
+    url = reverse("web:event_export", args=[world["e4"].pk, "xlsx"])
+    response = leader.get(url)
+    assert response.status_code == 200 and "filename*=UTF-8''" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content))["签约清单"]
+    assert sheet["A1"].value == "第四场推介会签约项目清单"
+    response = leader.get(reverse("web:event_export", args=[world["e4"].pk, "docx"]))
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "活动现场签约项目1个" in text
+
+
+def test_periodic_report_download_and_bad_period(client, world):
+    import io
+
+    from openpyxl import load_workbook
+
+    leader = f.signed_in(client, "t_leader")
+    response = leader.get(reverse("web:periodic_report") + "?period=2023-Q3")
+    assert response.status_code == 200
+    assert load_workbook(io.BytesIO(response.content)).sheetnames[0] == "指标"
+    response = leader.get(reverse("web:periodic_report") + "?period=soon")
+    assert response.status_code == 400 and "报告期" in response.content.decode()
+
+
+def test_outsider_cannot_download(client, world):
+    assert client.get(reverse("web:event_export", args=[world["e4"].pk, "xlsx"])).status_code == 302
+    assert client.get(reverse("web:periodic_report") + "?period=2023-08").status_code == 302

@@ -263,6 +263,8 @@ class Scope:
     county_id: int | None = None
     park_id: int | None = None
     chain_id: int | None = None
+    date_from: dt.date | None = None  # the counting signing's date, inclusive
+    date_to: dt.date | None = None
 
     def admits_place(self, p: Project) -> bool:
         return all(
@@ -279,6 +281,10 @@ class Scope:
 
     def admits_date_event(self, date: dt.date | None, event_id: int | None) -> bool:
         if self.year is not None and (date is None or date.year != self.year):
+            return False
+        if self.date_from is not None and (date is None or date < self.date_from):
+            return False
+        if self.date_to is not None and (date is None or date > self.date_to):
             return False
         return self.event_id is None or event_id == self.event_id
 

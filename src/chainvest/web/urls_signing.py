@@ -17,6 +17,12 @@ urlpatterns = [
         name="project_instruction",
     ),
     path("instructions/<int:pk>/reply/", views_signing.instruction_reply, name="instruction_reply"),
+    path(
+        "events/<int:pk>/export.<str:fmt>",
+        views_kpis.event_export,
+        name="event_export",
+    ),
+    path("reports/periodic.xlsx", views_kpis.periodic_report, name="periodic_report"),
     path("attention/", views_kpis.attention, name="attention"),
     path("settings/alert-rule/", views_kpis.alert_rule, name="alert_rule"),
     path("evidence/<int:pk>/", views_signing.evidence_file, name="evidence_file"),

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
+from urllib.parse import quote
+
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from chainvest.accounts.models import Role
 from chainvest.accounts.permissions import can_write_counting_rules, require, role_of
+from chainvest.events.models import Event
 from chainvest.reports.alerts import (
     by_county,
     for_leaders,
@@ -16,10 +21,12 @@ from chainvest.reports.alerts import (
     needs_attention,
     project_alerts,
 )
+from chainvest.reports.briefing import event_report
+from chainvest.reports.exports import event_docx, event_xlsx, period_bounds, periodic_xlsx
 from chainvest.reports.kpis import FIGURE_KEYS, Scope, kpi_figures
 from chainvest.reports.models import AlertRule, CountingRule
 from chainvest.reports.services import update_alert_rule, update_counting_rule
-from chainvest.web.forms_signing import AlertRuleForm, CountingRuleForm, KpiFilterForm
+from chainvest.web.forms_signing import AlertRuleForm, AsOfForm, CountingRuleForm, KpiFilterForm
 from chainvest.web.views import crumbs, reader
 
 
@@ -147,3 +154,39 @@ def alert_rule(request: HttpRequest) -> HttpResponse:
             "can_write": writable,
         },
     )
+
+
+def _download(render_into, filename: str, content_type: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    render_into(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@reader
+def event_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """签约清单 (.xlsx) or 简报 (.docx) of one event, as of the page's date."""
+    if fmt not in {"xlsx", "docx"}:
+        raise Http404("只能导出 xlsx 或 docx")
+    event = get_object_or_404(Event, pk=pk, archived=False)
+    report = event_report(event, AsOfForm(request.GET or None).as_of_date())
+    stamp = timezone.localtime().strftime("%Y%m%d_%H%M%S")
+    if fmt == "docx":
+        return _download(lambda out: event_docx(report, out), f"活动简报_{stamp}.docx", DOCX)
+    return _download(lambda out: event_xlsx(report, out), f"签约清单_{stamp}.xlsx", XLSX)
+
+
+@reader
+def periodic_report(request: HttpRequest) -> HttpResponse:
+    """月度/季度报表: ?period=2023-08 or 2023-Q3."""
+    period = request.GET.get("period", "")
+    try:
+        period_bounds(period)
+    except ValueError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    return _download(lambda out: periodic_xlsx(period, out), f"招商引资统计_{period}.xlsx", XLSX)
