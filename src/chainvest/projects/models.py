@@ -471,3 +471,41 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.get_stage_display()} {self.get_kind_display()}"
+
+
+class ReferrerKind(models.TextChoices):
+    LOCAL_ENTERPRISE = "local", "本地企业"
+    CHAIN_LEADER = "chain_leader", "链主企业"
+    INTERMEDIARY = "intermediary", "中介机构/商协会"
+    PERSON = "person", "招商顾问/个人"
+
+
+class Referral(models.Model):
+    """以商招商: who brought the project, and what they committed to (supply, offtake)."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="referral")
+    kind = models.CharField("引荐方类型", max_length=16, choices=ReferrerKind.choices)
+    referrer = models.ForeignKey(
+        Enterprise,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name="引荐企业",
+    )
+    referrer_name = models.CharField("引荐方", max_length=200)
+    supplies = models.BooleanField("承诺配套供应", default=False)
+    offtake = models.BooleanField("承诺采购/包销", default=False)
+    commitments = models.TextField("承诺内容", blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "以商招商"
+
+    def __str__(self) -> str:
+        return f"{self.referrer_name} → {self.project}"

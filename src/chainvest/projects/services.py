@@ -31,6 +31,8 @@ from chainvest.projects.models import (
     Project,
     ProjectMonth,
     ProjectStage,
+    Referral,
+    ReferrerKind,
     Signing,
     SigningDocument,
     SigningKind,
@@ -517,3 +519,36 @@ def reply_instruction(user, instruction: Instruction, note: str, close: bool = F
         instruction._history_user = user
         instruction.save()
     return reply
+
+
+# --- 以商招商 -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_referral(
+    user,
+    project: Project,
+    kind: str,
+    referrer_name: str,
+    referrer=None,
+    supplies: bool = False,
+    offtake: bool = False,
+    commitments: str = "",
+) -> Referral:
+    """Record (or correct) who brought the project and what they committed to."""
+    require(can_write_project(user, project), "只能为本县市/园区的项目登记引荐方")
+    name = (referrer.name if referrer is not None else referrer_name).strip()
+    errors = {}
+    if kind not in ReferrerKind.values:
+        errors["kind"] = f"未知的引荐方类型：{kind}"
+    if not name:
+        errors["referrer_name"] = "引荐方不能为空"
+    if errors:
+        raise ValidationError(errors)
+    item = Referral.objects.filter(project=project).first() or Referral(project=project)
+    item.kind, item.referrer, item.referrer_name = kind, referrer, name
+    item.supplies, item.offtake, item.commitments = supplies, offtake, commitments.strip()
+    item.user = user
+    item._history_user = user
+    item.save()
+    return item

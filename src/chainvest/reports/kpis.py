@@ -27,6 +27,7 @@ from chainvest.projects.models import (
     Project,
     ProjectMonth,
     ProjectStage,
+    Referral,
     Signing,
     SigningDocument,
     SigningKind,
@@ -488,3 +489,32 @@ def kpi_figures(
 
 
 FIGURE_KEYS = ["signed", "investment", "fulfilment", "start", "production", "landing", "funds"]
+
+
+@dataclass
+class ReferrerRow:
+    name: str
+    kind: str
+    projects: list[Counted] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.projects)
+
+    @property
+    def investment(self) -> Money:
+        return money_total(c.investment for c in self.projects)
+
+
+def referrer_figures(
+    scope: Scope | None = None, as_of: dt.date | None = None, rule: CountingRule | None = None
+) -> list[ReferrerRow]:
+    """以商招商: per referrer, the signed projects they brought (counted as everywhere else)."""
+    counted, _ = counted_projects(rule, as_of)
+    items = {c.project.pk: c for c in cohort(counted, scope or Scope())}
+    rows: dict[tuple[str, str], ReferrerRow] = {}
+    for ref in Referral.objects.filter(project__in=list(items)).order_by("referrer_name"):
+        key = (ref.referrer_name, ref.kind)
+        row = rows.setdefault(key, ReferrerRow(ref.referrer_name, ref.get_kind_display()))
+        row.projects.append(items[ref.project_id])
+    return sorted(rows.values(), key=lambda r: (-r.count, -(r.investment.min_wan or 0), r.name))

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from chainvest.events.models import Event
-from chainvest.projects.models import EvidenceKind, ProjectStage, SigningDocument
+from chainvest.projects.models import EvidenceKind, ProjectStage, ReferrerKind, SigningDocument
 from chainvest.reports.models import (
     CountingRule,
     FulfilmentBasis,
@@ -151,3 +151,13 @@ class AsOfForm(ChineseForm):
         if self.is_bound and self.is_valid() and self.cleaned_data["as_of"]:
             return self.cleaned_data["as_of"]
         return timezone.localdate()
+
+
+class ReferralForm(ChineseForm):
+    kind = forms.ChoiceField(label="引荐方类型", choices=ReferrerKind.choices)
+    referrer_name = forms.CharField(label="引荐方", max_length=200)
+    supplies = forms.BooleanField(label="承诺配套供应", required=False)
+    offtake = forms.BooleanField(label="承诺采购/包销", required=False)
+    commitments = forms.CharField(
+        label="承诺内容", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

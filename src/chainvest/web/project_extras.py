@@ -13,6 +13,7 @@ from chainvest.web.forms_signing import (
     InstructionForm,
     InstructionReplyForm,
     MonthForm,
+    ReferralForm,
     SigningForm,
 )
 
@@ -27,6 +28,7 @@ def project_extras(user: Any, project: Project, writable: bool, forms: dict) -> 
             "replies__author__profile"
         ),
         "can_instruct": can_issue_instruction(user),
+        "referral": getattr(project, "referral", None),
     }
     if context["can_instruct"]:
         context["instruction_form"] = forms.get("instruction_form") or InstructionForm()
@@ -35,4 +37,14 @@ def project_extras(user: Any, project: Project, writable: bool, forms: dict) -> 
         context["evidence_form"] = forms.get("evidence_form") or EvidenceForm()
         context["month_form"] = forms.get("month_form") or MonthForm()
         context["reply_form"] = forms.get("reply_form") or InstructionReplyForm()
+        context["referral_form"] = forms.get("referral_form") or ReferralForm(
+            initial=_referral_initial(context["referral"])
+        )
     return context
+
+
+def _referral_initial(referral) -> dict:
+    if referral is None:
+        return {}
+    fields = ["kind", "referrer_name", "supplies", "offtake", "commitments"]
+    return {name: getattr(referral, name) for name in fields}

@@ -23,6 +23,8 @@ urlpatterns = [
         name="event_export",
     ),
     path("reports/periodic.xlsx", views_kpis.periodic_report, name="periodic_report"),
+    path("projects/<int:pk>/referral/", views_signing.project_referral, name="project_referral"),
+    path("reports/referrals/", views_kpis.referrals, name="referrals"),
     path("attention/", views_kpis.attention, name="attention"),
     path("settings/alert-rule/", views_kpis.alert_rule, name="alert_rule"),
     path("evidence/<int:pk>/", views_signing.evidence_file, name="evidence_file"),

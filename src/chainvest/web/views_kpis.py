@@ -23,7 +23,7 @@ from chainvest.reports.alerts import (
 )
 from chainvest.reports.briefing import event_report
 from chainvest.reports.exports import event_docx, event_xlsx, period_bounds, periodic_xlsx
-from chainvest.reports.kpis import FIGURE_KEYS, Scope, kpi_figures
+from chainvest.reports.kpis import FIGURE_KEYS, Scope, kpi_figures, referrer_figures
 from chainvest.reports.models import AlertRule, CountingRule
 from chainvest.reports.services import update_alert_rule, update_counting_rule
 from chainvest.web.forms_signing import AlertRuleForm, AsOfForm, CountingRuleForm, KpiFilterForm
@@ -190,3 +190,20 @@ def periodic_report(request: HttpRequest) -> HttpResponse:
     except ValueError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     return _download(lambda out: periodic_xlsx(period, out), f"招商引资统计_{period}.xlsx", XLSX)
+
+
+@reader
+def referrals(request: HttpRequest) -> HttpResponse:
+    """以商招商 ranking: count and amount each referrer brought, under the counting rule."""
+    form = KpiFilterForm(request.GET or None)
+    return render(
+        request,
+        "web/referrals.html",
+        {
+            "menu": "kpis",
+            "crumbs": crumbs(("统计口径与指标", reverse("web:kpis")), ("以商招商", None)),
+            "form": form,
+            "as_of": form.as_of_date(),
+            "rows": referrer_figures(Scope(**form.scope_kwargs()), form.as_of_date()),
+        },
+    )

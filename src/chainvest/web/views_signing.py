@@ -14,6 +14,7 @@ from chainvest.projects.services import (
     add_evidence,
     issue_instruction,
     record_month,
+    record_referral,
     record_signing,
     reply_instruction,
 )
@@ -22,6 +23,7 @@ from chainvest.web.forms_signing import (
     InstructionForm,
     InstructionReplyForm,
     MonthForm,
+    ReferralForm,
     SigningForm,
 )
 from chainvest.web.views import _project_or_404, _project_page, reader
@@ -138,3 +140,19 @@ def instruction_reply(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return _back(project, "instructions")
     return _project_page(request, project, reply_form=form)
+
+
+@reader
+@require_POST
+def project_referral(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project_or_404(pk)
+    require(can_write_project(request.user, project), "只能为本县市/园区的项目登记引荐方")
+    form = ReferralForm(request.POST)
+    if form.is_valid():
+        try:
+            record_referral(request.user, project, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            return _back(project, "referral")
+    return _project_page(request, project, referral_form=form)
