@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -518,3 +518,43 @@ def referrer_figures(
         row = rows.setdefault(key, ReferrerRow(ref.referrer_name, ref.get_kind_display()))
         row.projects.append(items[ref.project_id])
     return sorted(rows.values(), key=lambda r: (-r.count, -(r.investment.min_wan or 0), r.name))
+
+
+FUNNEL_STAGES = [
+    ProjectStage.SIGNED,
+    ProjectStage.REGISTERED,
+    ProjectStage.CONSTRUCTION,
+    ProjectStage.PRODUCTION,
+]
+
+
+def stage_funnel(scope: Scope, as_of: dt.date | None = None) -> list[dict]:
+    """签约 → 注册落地 → 开工 → 投产: how many of the signed projects reached each stage."""
+    counted, _ = counted_projects(as_of=as_of)
+    items = cohort(counted, scope)
+    return [
+        {"label": stage.label, "count": sum(1 for c in items if stage.value in c.reached)}
+        for stage in FUNNEL_STAGES
+    ]
+
+
+def county_ranking(scope: Scope, as_of: dt.date | None = None) -> list[dict]:
+    """Counties by counted signings: count, investment, 开工率 and 资金到位率, best first."""
+    as_of = as_of or timezone.localdate()
+    rule = CountingRule.current()
+    counted = counted_projects(rule, as_of)
+    counties = {c.project.county_id: c.project.county for c in cohort(counted[0], scope)}
+    rows = []
+    for county_id, county in counties.items():
+        part = replace(scope, county_id=county_id)
+        got = kpi_figures(part, as_of, rule, counted)
+        rows.append(
+            {
+                "county": county,
+                "signed": got["signed"].numerator,
+                "investment": got["investment"].money,
+                "start": got["start"].display,
+                "funds": got["funds"].display,
+            }
+        )
+    return sorted(rows, key=lambda r: (-(r["investment"].min_wan or 0), -r["signed"]))

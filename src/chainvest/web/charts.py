@@ -10,6 +10,7 @@ from django.utils import timezone
 from chainvest.chains.models import Chain, Stage
 from chainvest.events.models import Event
 from chainvest.projects.models import Project
+from chainvest.reports.kpis import Scope, stage_funnel
 from chainvest.reports.queries import breakdown, monthly, signed_projects
 
 STAGE_COLUMNS = {Stage.UPSTREAM: 0, Stage.MIDSTREAM: 1, Stage.DOWNSTREAM: 2}
@@ -42,6 +43,7 @@ def dashboard_charts(year: int) -> dict[str, list[dict]]:
         "units": signing_units(projects),
         "chains": breakdown(projects, "chain_id", "chain__name"),
         "months": monthly(projects),
+        "funnel": stage_funnel(Scope(year=year)),
     }
 
 

@@ -27,6 +27,7 @@ from chainvest.projects.services import (
     update_project,
 )
 from chainvest.reports.briefing import event_report
+from chainvest.reports.kpis import Scope, county_ranking
 from chainvest.reports.queries import event_figures, events_with_figures, summary
 from chainvest.web import charts, display, lists
 from chainvest.web.forms import FollowUpForm, ProjectFilterForm, ProjectForm, TransitionForm
@@ -65,6 +66,7 @@ def _year(request: HttpRequest) -> int:
 @reader
 def dashboard(request: HttpRequest) -> HttpResponse:
     year = _year(request)
+    kpi = summary(year)
     return render(
         request,
         "web/dashboard.html",
@@ -73,8 +75,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "crumbs": [("驾驶舱", None)],
             "year": year,
             "years": charts.year_choices(year),
-            "kpi": summary(year),
+            "kpi": kpi,
             "charts": charts.dashboard_charts(year),
+            "ranking": county_ranking(Scope(year=year)),
+            "rates": [kpi["figures"][k] for k in ("fulfilment", "start", "production", "funds")],
         },
     )
 
