@@ -96,3 +96,29 @@ def test_demo_summary_matches_the_published_2023_figures(demo, clients):
     fourth = client.get("/api/events?year=2023").json()[3]
     assert fourth["signed_count"] == 17
     assert fourth["investment"]["min_wan"] == fourth["investment"]["max_wan"] == 10260000
+
+
+def test_kpis_come_with_their_definitions(clients, two_events):
+    response = clients["leader"].get("/api/kpis?year=2023&as_of=2023-12-31")
+    assert response.status_code == 200
+    got = {f["key"]: f for f in response.json()}
+    assert list(got) == [
+        "signed",
+        "investment",
+        "fulfilment",
+        "start",
+        "production",
+        "landing",
+        "funds",
+    ]
+    assert got["signed"]["numerator"] == 3 and got["start"]["denominator"] == 3
+    assert (got["start"]["numerator"], got["start"]["display"]) == (1, "33.3%")
+    assert got["investment"]["display"] == "17亿元以上"
+    assert got["start"]["definition"].startswith("开工率 = ")
+    assert clients["leader"].get("/api/kpis?as_of=someday").status_code == 422
+
+
+def test_kpis_need_a_token():
+    from django.test import Client
+
+    assert Client().get("/api/kpis").status_code == 401

@@ -104,3 +104,29 @@ def test_bad_rule_input_is_shown_on_the_field(client, world):
     html = response.content.decode()
     assert response.status_code == 200 and "口径名称不能为空" in html
     assert not CountingRule.objects.exists()
+
+
+def test_dashboard_shows_rates_funnel_and_county_ranking(client, world):
+    """Two 2023 signings: 奇台 10亿 started, 木垒 5亿 not; 开工率 50%; funnel 2 → 1 → 1 → 0."""
+    import json
+    import re
+
+    html = f.signed_in(client, "t_leader").get(reverse("web:dashboard") + "?year=2023")
+    html = html.content.decode()
+    assert re.search(r'data-kpi="start"><a href="[^"]+">50.0%</a>', html)
+    data = json.loads(re.search(r'id="dashboard-data"[^>]*>(.*?)</script>', html, re.S).group(1))
+    assert [r["count"] for r in data["funnel"]] == [2, 1, 1, 0]
+    ranking = html[html.index('data-testid="county-ranking"') :]
+    assert ranking.index("奇台县") < ranking.index("木垒哈萨克自治县")
+    assert "10亿元" in ranking and "100.0%" in ranking
+
+
+def test_dashboard_charts_follow_the_counting_rule(client, world, cast):
+    from chainvest.reports.services import update_counting_rule
+
+    update_counting_rule(cast["analyst"], {"excluded_industries": ["房地产"]})
+    html = f.signed_in(client, "t_leader").get(reverse("web:dashboard") + "?year=2023")
+    html = html.content.decode()
+    assert 'data-kpi="signed">1<small>' in html
+    ranking = html[html.index('data-testid="county-ranking"') :]
+    assert "木垒哈萨克自治县" not in ranking.split("</table>")[0]

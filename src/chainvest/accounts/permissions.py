@@ -64,3 +64,8 @@ def can_write_enterprises(user) -> bool:
 def can_write_counting_rules(user) -> bool:
     """The 统计口径 is the bureau's choice; changing it changes every figure, so not officers."""
     return role_of(user) in {Role.ADMIN, Role.ANALYST}
+
+
+def can_issue_instruction(user) -> bool:
+    """领导督办: the one thing a leader writes (besides reading everything); admins may too."""
+    return role_of(user) in {Role.LEADER, Role.ADMIN}

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from chainvest.api import serialize
 from chainvest.api.schemas import ErrorOut, EventOut, SummaryOut
 from chainvest.events.models import Event
 from chainvest.reports import queries
+from chainvest.reports.kpis import FIGURE_KEYS, Scope, kpi_figures
 
 router = Router(tags=["活动与汇总"])
 
@@ -36,3 +37,37 @@ def summary(request: HttpRequest, year: int | None = None, as_of: dt.date | None
     """领导驾驶舱的核心数字：活动场次、签约项目、总投资、开工项目、对接企业/产业链/集群。"""
     figures = queries.summary(year, as_of)
     return {**figures, "investment": serialize.money(figures["investment"])}
+
+
+class FigureOut(Schema):
+    key: str
+    label: str
+    display: str
+    value: float | None
+    numerator: float
+    denominator: float | None
+    definition: str
+
+
+@router.get("/kpis", response={200: list[FigureOut], 401: ErrorOut, 422: ErrorOut})
+def kpis(
+    request: HttpRequest,
+    year: int | None = None,
+    event: int | None = None,
+    county: int | None = None,
+    as_of: dt.date | None = None,
+):
+    """按统计口径计算的指标（签约项目、协议投资额、履约率、开工率、投产率、落地率、资金到位率），附定义。"""
+    figures = kpi_figures(Scope(year=year, event_id=event, county_id=county), as_of)
+    return [
+        {
+            "key": f.key,
+            "label": f.label,
+            "display": f.display,
+            "value": f.value,
+            "numerator": float(f.numerator),
+            "denominator": None if f.denominator is None else float(f.denominator),
+            "definition": f.definition,
+        }
+        for f in (figures[k] for k in FIGURE_KEYS)
+    ]

@@ -40,6 +40,9 @@ from chainvest.projects.models import (
     EngagementKind,
     Project,
     ProjectStage,
+    Signing,
+    SigningDocument,
+    SigningKind,
     StageChange,
 )
 from chainvest.regions.models import IndustryCode, Park, Region
@@ -123,6 +126,7 @@ def load_demo(data_dir: Path | None = None) -> dict:
         created["engagements"] = _load_engagements(files["engagements"], look)
         created["chain_chiefs"] = _load_chiefs(files["chains"], look)
         created["chain_leaders"] = _load_leaders(files["chains"], look)
+        created["signings"] = _load_signings(files["projects"], look)
     return {"created": created, "new_users": new_users}
 
 
@@ -575,3 +579,45 @@ def _load_leaders(doc: dict, look: Lookups) -> int:
             )
     ChainLeader.objects.bulk_create(new)
     return len(new)
+
+
+# --- signing registry ----------------------------------------------------------------------
+
+
+def _load_signings(doc: dict, look: Lookups) -> int:
+    """Re-signings of demo projects: the project's own first signing, then the flagged one."""
+    new = []
+    for rec in records(doc, "signings"):
+        project = Project.objects.filter(name=rec.require("project")).first()
+        if project is None or project.signed_date is None:
+            raise DemoDataError(f"{rec.where}：未知或未签约的项目「{rec.data['project']}」")
+        if rec.require("kind") != SigningKind.RESIGN:
+            raise DemoDataError(f"{rec.where}：示例数据只登记重复签约（kind: resign）")
+        if project.signings.exists():
+            continue
+        event = look.find(look.events, rec.require("event"), "活动", rec)
+        new += [
+            _signing(project, project.event, project.signed_date, SigningKind.FIRST, True),
+            _signing(project, event, _date(rec, "date", True), SigningKind.RESIGN, False),
+        ]
+        new[-1].note = rec.get("note", "")
+    bulk_create_with_history(new, Signing, default_change_reason=HISTORY_REASON)
+    return len(new)
+
+
+def _signing(project: Project, event, date, kind: str, counts: bool) -> Signing:
+    """The first signing adds the agreed amount; a re-signing adds nothing."""
+    lo, hi = (project.agreed_min_wan, project.agreed_max_wan) if counts else (0, 0)
+    return Signing(
+        project=project,
+        event=event,
+        date=date,
+        kind=kind,
+        document=SigningDocument.PROTOCOL,
+        amount_min_wan=project.agreed_min_wan,
+        amount_max_wan=project.agreed_max_wan,
+        amount_text=project.agreed_text,
+        increment_min_wan=lo,
+        increment_max_wan=hi,
+        note="按项目签约信息登记" if counts else "",
+    )

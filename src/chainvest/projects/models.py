@@ -4,7 +4,7 @@ from simple_history.models import HistoricalRecords
 
 from chainvest.chains.models import Chain, Link
 from chainvest.engine.text import Money
-from chainvest.enterprises.models import Enterprise
+from chainvest.enterprises.models import Enterprise, check_uscc
 from chainvest.events.models import Event
 from chainvest.regions.models import Park, Region
 
@@ -70,6 +70,13 @@ class Project(models.Model):
         verbose_name="投资方",
     )
     investor_name = models.CharField("投资方名称", max_length=200, blank=True)
+    investor_uscc = models.CharField(
+        "投资方统一社会信用代码",
+        max_length=18,
+        blank=True,
+        db_index=True,
+        validators=[check_uscc],
+    )
     investor_origin = models.CharField(
         "投资方来源", max_length=16, choices=InvestorOrigin.choices, blank=True
     )
@@ -142,6 +149,9 @@ class Project(models.Model):
     production_date = models.DateField("投产日期", null=True, blank=True)
     capacity_date = models.DateField("达产日期", null=True, blank=True)
     terminated_date = models.DateField("终止日期", null=True, blank=True)
+    # Deadlines the alerts watch (计划开工 / 计划投产), as the agreement or the plan sets them.
+    planned_construction_date = models.DateField("计划开工日期", null=True, blank=True)
+    planned_production_date = models.DateField("计划投产日期", null=True, blank=True)
     terminated_reason = models.CharField("终止原因", max_length=200, blank=True)
 
     responsible_unit = models.CharField("责任单位", max_length=100, blank=True)
@@ -215,10 +225,48 @@ class StageChange(models.Model):
         return f"{self.project}: {self.from_stage} → {self.to_stage}"
 
 
+class Instruction(models.Model):
+    """领导督办: a leader's instruction on a project, answered by follow-ups until closed."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="instructions")
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    date = models.DateField("批示日期")
+    text = models.TextField("批示内容")
+    due_date = models.DateField("办理时限", null=True, blank=True)
+    closed_date = models.DateField("办结日期", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = verbose_name_plural = "领导督办"
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.date}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_date is None
+
+    def is_overdue(self, as_of) -> bool:
+        return self.is_open and self.due_date is not None and self.due_date < as_of
+
+
 class FollowUp(models.Model):
     """跟进记录: a dated note on a project with the next step."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="follow_ups")
+    instruction = models.ForeignKey(
+        "Instruction",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replies",
+        verbose_name="所答督办",
+    )
     date = models.DateField("日期")
     note = models.TextField("进展")
     next_step = models.CharField("下一步", max_length=200, blank=True)
@@ -423,3 +471,41 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.get_stage_display()} {self.get_kind_display()}"
+
+
+class ReferrerKind(models.TextChoices):
+    LOCAL_ENTERPRISE = "local", "本地企业"
+    CHAIN_LEADER = "chain_leader", "链主企业"
+    INTERMEDIARY = "intermediary", "中介机构/商协会"
+    PERSON = "person", "招商顾问/个人"
+
+
+class Referral(models.Model):
+    """以商招商: who brought the project, and what they committed to (supply, offtake)."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="referral")
+    kind = models.CharField("引荐方类型", max_length=16, choices=ReferrerKind.choices)
+    referrer = models.ForeignKey(
+        Enterprise,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name="引荐企业",
+    )
+    referrer_name = models.CharField("引荐方", max_length=200)
+    supplies = models.BooleanField("承诺配套供应", default=False)
+    offtake = models.BooleanField("承诺采购/包销", default=False)
+    commitments = models.TextField("承诺内容", blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "以商招商"
+
+    def __str__(self) -> str:
+        return f"{self.referrer_name} → {self.project}"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -27,6 +27,7 @@ from chainvest.projects.models import (
     Project,
     ProjectMonth,
     ProjectStage,
+    Referral,
     Signing,
     SigningDocument,
     SigningKind,
@@ -263,6 +264,8 @@ class Scope:
     county_id: int | None = None
     park_id: int | None = None
     chain_id: int | None = None
+    date_from: dt.date | None = None  # the counting signing's date, inclusive
+    date_to: dt.date | None = None
 
     def admits_place(self, p: Project) -> bool:
         return all(
@@ -279,6 +282,10 @@ class Scope:
 
     def admits_date_event(self, date: dt.date | None, event_id: int | None) -> bool:
         if self.year is not None and (date is None or date.year != self.year):
+            return False
+        if self.date_from is not None and (date is None or date < self.date_from):
+            return False
+        if self.date_to is not None and (date is None or date > self.date_to):
             return False
         return self.event_id is None or event_id == self.event_id
 
@@ -482,3 +489,72 @@ def kpi_figures(
 
 
 FIGURE_KEYS = ["signed", "investment", "fulfilment", "start", "production", "landing", "funds"]
+
+
+@dataclass
+class ReferrerRow:
+    name: str
+    kind: str
+    projects: list[Counted] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.projects)
+
+    @property
+    def investment(self) -> Money:
+        return money_total(c.investment for c in self.projects)
+
+
+def referrer_figures(
+    scope: Scope | None = None, as_of: dt.date | None = None, rule: CountingRule | None = None
+) -> list[ReferrerRow]:
+    """以商招商: per referrer, the signed projects they brought (counted as everywhere else)."""
+    counted, _ = counted_projects(rule, as_of)
+    items = {c.project.pk: c for c in cohort(counted, scope or Scope())}
+    rows: dict[tuple[str, str], ReferrerRow] = {}
+    for ref in Referral.objects.filter(project__in=list(items)).order_by("referrer_name"):
+        key = (ref.referrer_name, ref.kind)
+        row = rows.setdefault(key, ReferrerRow(ref.referrer_name, ref.get_kind_display()))
+        row.projects.append(items[ref.project_id])
+    return sorted(rows.values(), key=lambda r: (-r.count, -(r.investment.min_wan or 0), r.name))
+
+
+FUNNEL_STAGES = [
+    ProjectStage.SIGNED,
+    ProjectStage.REGISTERED,
+    ProjectStage.CONSTRUCTION,
+    ProjectStage.PRODUCTION,
+]
+
+
+def stage_funnel(scope: Scope, as_of: dt.date | None = None) -> list[dict]:
+    """签约 → 注册落地 → 开工 → 投产: how many of the signed projects reached each stage."""
+    counted, _ = counted_projects(as_of=as_of)
+    items = cohort(counted, scope)
+    return [
+        {"label": stage.label, "count": sum(1 for c in items if stage.value in c.reached)}
+        for stage in FUNNEL_STAGES
+    ]
+
+
+def county_ranking(scope: Scope, as_of: dt.date | None = None) -> list[dict]:
+    """Counties by counted signings: count, investment, 开工率 and 资金到位率, best first."""
+    as_of = as_of or timezone.localdate()
+    rule = CountingRule.current()
+    counted = counted_projects(rule, as_of)
+    counties = {c.project.county_id: c.project.county for c in cohort(counted[0], scope)}
+    rows = []
+    for county_id, county in counties.items():
+        part = replace(scope, county_id=county_id)
+        got = kpi_figures(part, as_of, rule, counted)
+        rows.append(
+            {
+                "county": county,
+                "signed": got["signed"].numerator,
+                "investment": got["investment"].money,
+                "start": got["start"].display,
+                "funds": got["funds"].display,
+            }
+        )
+    return sorted(rows, key=lambda r: (-(r["investment"].min_wan or 0), -r["signed"]))

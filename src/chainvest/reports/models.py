@@ -95,3 +95,39 @@ class CountingRule(models.Model):
 
     def needs_evidence(self, stage: str) -> bool:
         return stage in (self.evidence_stages or [])
+
+
+class AlertRule(models.Model):
+    """Thresholds of the red / yellow / green project alerts (预警规则); one row, like the rule."""
+
+    follow_up_yellow_days = models.PositiveIntegerField("未跟进黄色预警(天)", default=30)
+    follow_up_red_days = models.PositiveIntegerField("未跟进红色预警(天)", default=60)
+    start_warning_days = models.PositiveIntegerField("临近计划开工提示(天)", default=30)
+    start_grace_days = models.PositiveIntegerField("超过计划开工宽限(天)", default=0)
+    funds_tolerance_pct = models.PositiveIntegerField(
+        "资金到位落后容差(百分点)",
+        default=20,
+        help_text="实际到位比例落后于按时间均匀推算的进度超过此值为黄色，超过两倍为红色",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预警规则"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(follow_up_red_days__gte=models.F("follow_up_yellow_days")),
+                name="red_after_yellow",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "预警规则"
+
+    @classmethod
+    def current(cls) -> AlertRule:
+        return cls.objects.order_by("id").first() or cls()

@@ -41,12 +41,10 @@ def _total_text(lo: Decimal, hi: Decimal | None, unknown: int) -> str:
 
 
 def signed_projects(year: int | None = None, as_of: dt.date | None = None) -> QuerySet[Project]:
-    qs = Project.objects.signed()
-    if year:
-        qs = qs.filter(signed_date__year=year)
-    if as_of:
-        qs = qs.filter(signed_date__lte=as_of)
-    return qs
+    """The projects the counting rule counts as signed (in `year`, by `as_of`)."""
+    counted, _ = kpis.counted_projects(as_of=as_of)
+    ids = [c.project.pk for c in kpis.cohort(counted, kpis.Scope(year=year))]
+    return Project.objects.filter(pk__in=ids)
 
 
 @dataclass

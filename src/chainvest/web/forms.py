@@ -12,7 +12,7 @@ from chainvest.accounts.models import Role
 from chainvest.accounts.permissions import role_of
 from chainvest.chains.models import Chain
 from chainvest.events.models import Event
-from chainvest.projects.models import Project, ProjectStage
+from chainvest.projects.models import InvestorOrigin, Project, ProjectStage
 from chainvest.regions.models import Park, Region
 from chainvest.web.lists import PAGE_SIZES
 
@@ -112,6 +112,10 @@ class ProjectForm(ChineseForm):
         label="所属产业链", queryset=Chain.objects.all(), required=False, empty_label="（未定）"
     )
     investor_name = forms.CharField(label="投资方", max_length=200, required=False)
+    investor_uscc = forms.CharField(label="投资方统一社会信用代码", max_length=18, required=False)
+    investor_origin = forms.ChoiceField(
+        label="投资方来源", choices=[("", "（未填报）"), *InvestorOrigin.choices], required=False
+    )
     industry = forms.CharField(label="行业领域", max_length=64, required=False)
     agreed = forms.CharField(
         label="协议投资额",
@@ -123,6 +127,17 @@ class ProjectForm(ChineseForm):
     description = forms.CharField(label="建设内容", required=False, widget=forms.Textarea)
     responsible_unit = forms.CharField(label="责任单位", max_length=100, required=False)
     liaison_leader = forms.CharField(label="包联领导", max_length=64, required=False)
+    planned_construction_date = forms.DateField(
+        label="计划开工日期", required=False, widget=DateInput()
+    )
+    planned_production_date = forms.DateField(
+        label="计划投产日期", required=False, widget=DateInput()
+    )
+    confirm_duplicate = forms.BooleanField(
+        label="确认不是重复项目",
+        required=False,
+        help_text="同一投资方在同一园区已有名称相近的项目时，核实后勾选方可保存",
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -150,12 +165,16 @@ class ProjectForm(ChineseForm):
             "park": project.park_id,
             "chain": project.chain_id,
             "investor_name": project.investor_name,
+            "investor_uscc": project.investor_uscc,
+            "investor_origin": project.investor_origin,
             "industry": project.industry,
             "agreed": project.agreed_text or _described(project.agreed),
             "planned": project.planned_text or _described(project.planned),
             "description": project.description,
             "responsible_unit": project.responsible_unit,
             "liaison_leader": project.liaison_leader,
+            "planned_construction_date": project.planned_construction_date,
+            "planned_production_date": project.planned_production_date,
         }
 
     def service_data(self, only_changed: bool = False) -> dict[str, Any]:

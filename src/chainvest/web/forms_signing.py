@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from chainvest.events.models import Event
-from chainvest.projects.models import EvidenceKind, ProjectStage, SigningDocument
+from chainvest.projects.models import EvidenceKind, ProjectStage, ReferrerKind, SigningDocument
 from chainvest.reports.models import (
     CountingRule,
     FulfilmentBasis,
@@ -132,3 +132,32 @@ class InstructionForm(ChineseForm):
 class InstructionReplyForm(ChineseForm):
     note = forms.CharField(label="办理情况", widget=forms.Textarea(attrs={"rows": 2}))
     close = forms.BooleanField(label="已办结", required=False)
+
+
+class AlertRuleForm(ChineseForm):
+    follow_up_yellow_days = forms.IntegerField(label="未跟进黄色预警(天)", min_value=1)
+    follow_up_red_days = forms.IntegerField(label="未跟进红色预警(天)", min_value=1)
+    start_warning_days = forms.IntegerField(label="临近计划开工提示(天)", min_value=0)
+    start_grace_days = forms.IntegerField(label="超过计划开工宽限(天)", min_value=0)
+    funds_tolerance_pct = forms.IntegerField(
+        label="资金到位落后容差(百分点)", min_value=0, max_value=100
+    )
+
+
+class AsOfForm(ChineseForm):
+    as_of = forms.DateField(label="统计截止日", required=False, widget=DateInput())
+
+    def as_of_date(self):
+        if self.is_bound and self.is_valid() and self.cleaned_data["as_of"]:
+            return self.cleaned_data["as_of"]
+        return timezone.localdate()
+
+
+class ReferralForm(ChineseForm):
+    kind = forms.ChoiceField(label="引荐方类型", choices=ReferrerKind.choices)
+    referrer_name = forms.CharField(label="引荐方", max_length=200)
+    supplies = forms.BooleanField(label="承诺配套供应", required=False)
+    offtake = forms.BooleanField(label="承诺采购/包销", required=False)
+    commitments = forms.CharField(
+        label="承诺内容", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -33,9 +33,13 @@ from chainvest.projects.services import (
     update_project,
 )
 from chainvest.reports import chains as chain_reports
+from chainvest.reports.briefing import event_report
+from chainvest.reports.kpis import Scope, county_ranking
 from chainvest.reports.queries import event_figures, events_with_figures, summary
 from chainvest.web import chain_map, charts, display, lists
 from chainvest.web.forms import FollowUpForm, ProjectFilterForm, ProjectForm, TransitionForm
+from chainvest.web.forms_signing import AsOfForm
+from chainvest.web.project_extras import project_extras
 
 
 def reader(view):
@@ -69,6 +73,7 @@ def _year(request: HttpRequest) -> int:
 @reader
 def dashboard(request: HttpRequest) -> HttpResponse:
     year = _year(request)
+    kpi = summary(year)
     return render(
         request,
         "web/dashboard.html",
@@ -77,8 +82,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "crumbs": [("驾驶舱", None)],
             "year": year,
             "years": charts.year_choices(year),
-            "kpi": summary(year),
+            "kpi": kpi,
             "charts": charts.dashboard_charts(year),
+            "ranking": county_ranking(Scope(year=year)),
+            "rates": [kpi["figures"][k] for k in ("fulfilment", "start", "production", "funds")],
         },
     )
 
@@ -159,8 +166,10 @@ def project_create(request: HttpRequest) -> HttpResponse:
     require(may_create(request.user), "只有系统管理员和招商专员可以新增项目")
     form = ProjectForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        confirm = data.pop("confirm_duplicate", False)
         try:
-            project = create_project(request.user, form.service_data())
+            project = create_project(request.user, data, confirm_duplicate=confirm)
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
@@ -185,8 +194,10 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, user=request.user, initial=ProjectForm.initial_for(project)
     )
     if request.method == "POST" and form.is_valid():
+        data = form.service_data(only_changed=True)
+        confirm = data.pop("confirm_duplicate", False)
         try:
-            update_project(request.user, project, form.service_data(only_changed=True))
+            update_project(request.user, project, data, confirm_duplicate=confirm)
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
@@ -223,6 +234,7 @@ def _project_page(
         "history": display.history_rows(project),
         "tab": forms.pop("tab", "follow-ups"),
     }
+    context.update(project_extras(request.user, project, writable, forms))
     if writable:
         context["transition_form"] = forms.get("transition_form") or TransitionForm(
             project=project, initial={"to_stage": _next_stage(project)}
@@ -310,7 +322,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
 @reader
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(Event.objects.select_related("organiser"), pk=pk, archived=False)
-    projects = Project.objects.signed().with_relations().filter(event=event)
+    form = AsOfForm(request.GET or None)
+    report = event_report(event, form.as_of_date())
     return render(
         request,
         "web/event_detail.html",
@@ -318,7 +331,8 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "menu": "events",
             "event": event,
             "figures": event_figures(event),
-            "projects": projects.order_by("signed_date", "id"),
+            "report": report,
+            "as_of_form": form,
             "crumbs": crumbs(("招商活动", reverse("web:events")), (event.name, None)),
         },
     )

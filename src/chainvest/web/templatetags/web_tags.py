@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import format_html
 
 from chainvest.engine.text import Money, format_yi
-from chainvest.projects.models import ProjectStage
+from chainvest.projects.models import ProjectStage, SigningKind
 from chainvest.reports.chains import percent as chain_percent
 from chainvest.web.display import user_label
 
@@ -87,3 +87,21 @@ def demo_tag(record: Any) -> str:
 def who(user: Any) -> str:
     """A person's display name; records without one (imports, the demo) show 系统."""
     return user_label(user)
+
+
+# 首次 counts (blue), 升级 counts its increment (orange), 重复 counts nothing (red flag).
+SIGNING_COLOURS = {"first": "primary", "upgrade": "warning", "resign": "danger"}
+
+
+@register.simple_tag
+def signing_tag(kind: str) -> str:
+    colour = SIGNING_COLOURS.get(kind, "info")
+    return format_html('<span class="tag tag-{}">{}</span>', colour, SigningKind(kind).label)
+
+
+ALERT_COLOURS = {"red": "danger", "yellow": "warning", "green": "success"}
+
+
+@register.simple_tag
+def alert_colour(level: str) -> str:
+    return ALERT_COLOURS.get(level, "info")

@@ -54,6 +54,15 @@
           }) }]
       };
     },
+    "stage-funnel": function (rows) {
+      return {
+        color: PALETTE,
+        tooltip: { trigger: "item", formatter: "{b}：{c} 个" },
+        series: [{ type: "funnel", sort: "none", left: "10%", width: "80%", minSize: "20%",
+          label: { formatter: "{b} {c}个" },
+          data: rows.map(function (r) { return { name: r.label, value: r.count }; }) }]
+      };
+    },
     "monthly-line": function (rows) {
       return {
         color: ["#f5222d", "#1890ff"],
