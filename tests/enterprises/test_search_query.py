@@ -272,3 +272,21 @@ def test_postgresql_answers_from_the_trigram_indexes(pool):
 def test_counting_stops_at_the_cap(pool):
     assert search.count_capped(search_enterprises(), cap=2) == (2, True)
     assert search.count_capped(search_enterprises(), cap=10) == (4, False)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("common", [1, 10**9])
+def test_a_common_term_behind_a_narrow_filter_finds_the_same_rows(pool, monkeypatch, common):
+    """SQLite tests a common term row by row on a chain's or a city's rows; same answer."""
+    monkeypatch.setattr(search, "COMMON", common)
+    assert names(search_enterprises(chain="wind-power", q="有限公司")) == [
+        "奇台宏远塔筒制造有限公司",
+        "昌吉鑫泰风电叶片有限公司",
+    ]
+    assert names(search_enterprises(chain="wind-power", q="叶片 有限公司")) == [
+        "昌吉鑫泰风电叶片有限公司"
+    ]
+    links = pool["links"]
+    assert names(search_enterprises(link=links["module"].id, q="光伏科技")) == [
+        "北京ABC光伏科技有限公司"
+    ]

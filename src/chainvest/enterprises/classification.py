@@ -2,8 +2,9 @@
 
 The classifier is built from the Link rows (keywords, products, GB/T 4754 classes). Enterprises
 are read in primary-key chunks as plain tuples, classified in one vectorised call per chunk, and
-their automatic EnterpriseLink rows replaced in bulk. Manual rows always win: they are never
-deleted or overwritten here, and no automatic row is written beside a manual one.
+their automatic EnterpriseLink rows replaced in bulk. Manual decisions always win: manual rows are
+never deleted or overwritten here, no automatic row is written beside a manual one, and none
+where an analyst said "not on this link" (LinkExclusion, 人工排除).
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ from django.db.models import Exists, OuterRef
 from chainvest.accounts.permissions import can_write_enterprises, require
 from chainvest.chains.models import Link
 from chainvest.engine.classify import Classifier, LinkRule, Weights, evaluate_rows, read_labelled
-from chainvest.enterprises.models import AssignmentSource, Enterprise, EnterpriseLink
+from chainvest.enterprises.models import (
+    AssignmentSource,
+    Enterprise,
+    EnterpriseLink,
+    LinkExclusion,
+)
 from chainvest.regions.models import IndustryCode
 
 CHUNK = 2000  # enterprises per read, classify and write; also bounds the IN (…) lists
@@ -66,7 +72,8 @@ def classify_enterprises(
     for rows in _chunks(ids, only_unplaced, chunk_size):
         totals += _classify_chunk(classifier, link_ids, rows)
     return {
-        key: totals[key] for key in ("enterprises", "placed", "links", "manual_kept", "removed")
+        key: totals[key]
+        for key in ("enterprises", "placed", "links", "manual_kept", "excluded", "removed")
     }
 
 
@@ -112,6 +119,11 @@ def _classify_chunk(classifier: Classifier, link_ids: list[int], rows: list[tupl
         manual = set(
             mine.filter(source=AssignmentSource.MANUAL).values_list("enterprise_id", "link_id")
         )
+        excluded = set(
+            LinkExclusion.objects.filter(enterprise_id__in=pks).values_list(
+                "enterprise_id", "link_id"
+            )
+        )
         removed, _ = mine.filter(source=AssignmentSource.AUTO).delete()
         fresh = [
             EnterpriseLink(
@@ -122,14 +134,16 @@ def _classify_chunk(classifier: Classifier, link_ids: list[int], rows: list[tupl
                 reasons=why,
             )
             for pk, link_id, conf, why in found
-            if (pk, link_id) not in manual
+            if (pk, link_id) not in manual and (pk, link_id) not in excluded
         ]
         EnterpriseLink.objects.bulk_create(fresh, batch_size=WRITE_BATCH)
+    refused = sum(1 for pk, link_id, _, _ in found if (pk, link_id) in excluded)
     return Counter(
         enterprises=len(pks),
         placed=len({row.enterprise_id for row in fresh}),
         links=len(fresh),
-        manual_kept=len(found) - len(fresh),
+        manual_kept=len(found) - len(fresh) - refused,
+        excluded=refused,
         removed=removed,
     )
 
@@ -148,6 +162,8 @@ def assign_manually(user, enterprise: Enterprise, link: Link, reasons: str = "")
         f"：{reasons.strip()}" if reasons.strip() else ""
     )
     with transaction.atomic():
+        # A later "on this link" by hand overrides an earlier "not on this link".
+        LinkExclusion.objects.filter(enterprise=enterprise, link=link).delete()
         row, _ = EnterpriseLink.objects.update_or_create(
             enterprise=enterprise,
             link=link,
@@ -160,11 +176,36 @@ def remove_assignment(user, enterprise: Enterprise, link: Link) -> bool:
     """Take the enterprise off the link (a manual or an automatic row); False if it was not on.
 
     An automatic placement removed here comes back at the next classification if the evidence
-    is still there: recording "not on this link" by hand is not supported yet.
+    is still there; `exclude_from_link` records "not on this link" for good.
     """
     _require_curator(user)
     with transaction.atomic():
         deleted, _ = EnterpriseLink.objects.filter(enterprise=enterprise, link=link).delete()
+    return deleted > 0
+
+
+def exclude_from_link(user, enterprise: Enterprise, link: Link, note: str = "") -> LinkExclusion:
+    """ "Not on this link" (人工排除): off the link now, and never put back by classification.
+
+    Any row for the pair goes, a manual one too: the latest decision by hand wins, as
+    `assign_manually` later would win over this.
+    """
+    _require_curator(user)
+    with transaction.atomic():
+        EnterpriseLink.objects.filter(enterprise=enterprise, link=link).delete()
+        row, _ = LinkExclusion.objects.update_or_create(
+            enterprise=enterprise,
+            link=link,
+            defaults={"note": note.strip()[:200], "created_by": user},
+        )
+    return row
+
+
+def lift_exclusion(user, enterprise: Enterprise, link: Link) -> bool:
+    """Withdraw a "not on this link"; the next classification may place it there again."""
+    _require_curator(user)
+    with transaction.atomic():
+        deleted, _ = LinkExclusion.objects.filter(enterprise=enterprise, link=link).delete()
     return deleted > 0
 
 

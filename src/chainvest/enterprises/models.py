@@ -127,6 +127,37 @@ class EnterpriseLink(models.Model):
         return f"{self.enterprise} → {self.link}"
 
 
+class LinkExclusion(models.Model):
+    """ "Not on this link" (人工排除), said by an analyst: classification never places it there.
+
+    Kept apart from EnterpriseLink, whose every row means "on this link" to the queries that
+    read placements (search, snapshot, reports, targeting).
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="link_exclusions"
+    )
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="exclusions")
+    note = models.CharField("说明", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="排除人",
+    )
+    created_at = models.DateTimeField("排除时间", auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "link"], name="one_exclusion_per_link")
+        ]
+        verbose_name = verbose_name_plural = "人工排除的环节"
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} ✗ {self.link}"
+
+
 class RelationKind(models.TextChoices):
     SUPPLIES = "supplies", "供应"
     BUYS_FROM = "buys_from", "采购"

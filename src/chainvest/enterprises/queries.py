@@ -14,6 +14,7 @@ from chainvest.enterprises.models import (
     Enterprise,
     EnterpriseLink,
     EnterpriseRelation,
+    LinkExclusion,
     MergeRecord,
     RelationKind,
 )
@@ -75,6 +76,15 @@ def links_of(enterprise: Enterprise) -> list[EnterpriseLink]:
     for row in rows:
         row.reason_list = reason_labels(row.reasons)
     return rows
+
+
+def exclusions_of(enterprise: Enterprise) -> list[LinkExclusion]:
+    """The links an analyst said it is not on (人工排除), newest first."""
+    return list(
+        LinkExclusion.objects.filter(enterprise=enterprise)
+        .select_related("link__chain", "created_by")
+        .order_by("-created_at", "-id")
+    )
 
 
 @dataclass

@@ -21,10 +21,22 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection as default_connection
-from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
+from chainvest.chains.models import Link
 from chainvest.enterprises.models import Enterprise, EnterpriseLink
 from chainvest.regions.models import Region, RegionLevel
 
@@ -34,6 +46,7 @@ SENTINEL = 31  # a control character nobody types; stripped from queries
 COUNT_CAP = 10_000  # the list page says "10000+" beyond this
 MAX_EXPANSION = 400  # trigrams a short term may expand to before LIKE is cheaper
 MIN_TRIGRAM = 3
+COMMON = 5_000  # index matches from which a term counts as common (see _sqlite_text_filter)
 MIN_SQLITE_FTS5_TRIGRAM = (3, 34, 0)
 PREFIX_LENGTH = {RegionLevel.PROVINCE: 2, RegionLevel.CITY: 4, RegionLevel.COUNTY: 6}
 _REGION_CODE = re.compile(r"^\d{2}(\d{2}){0,2}$")
@@ -159,17 +172,7 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _fts_match(expression: str, drive: bool = True) -> Q:
-    """Rows whose index entry matches. With `drive` False, SQLite is told (the unary +) not to
-    walk the matches but to test them, so a smaller set (a chain's enterprises) leads."""
-    sql = f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-    if drive:
-        return Q(id__in=RawSQL(sql, [expression]))
-    test = f'+"enterprises_enterprise"."id" IN ({sql})'
-    return Q(RawSQL(test, [expression], output_field=BooleanField()))
-
-
-def _short_term_match(term: str, drive: bool) -> Q | None:
+def _short_term_expression(term: str) -> str | None:
     """A term of 1–2 characters as the OR of the indexed trigrams that start with it.
 
     Trigram MATCH needs 3 characters; the vocabulary of the index lists every trigram, and
@@ -185,9 +188,22 @@ def _short_term_match(term: str, drive: bool) -> Q | None:
         grams = [row[0] for row in cursor.fetchall()]
     if len(grams) > MAX_EXPANSION:
         return None
-    if not grams:
-        return Q(pk__in=[])
-    return _fts_match(" OR ".join(_fts_phrase(gram) for gram in grams), drive)
+    # No trigram starts with it: nothing contains it (a gram no row has stands for "none").
+    return "(" + " OR ".join(_fts_phrase(gram) for gram in grams or [term * 3]) + ")"
+
+
+def _fts_join(qs: QuerySet, expressions: list[str]) -> QuerySet:
+    """Rows whose index entry matches every expression, joined to the FTS table itself.
+
+    Joined rather than `id IN (SELECT rowid …)`: FTS5 then hands its matches out newest first
+    (ORDER BY rowid DESC, see _ordered) and stops at the page or the count's cap, where the
+    IN list first collected every match of a common term (700k for 科技有限 in 10 M).
+    """
+    return qs.extra(
+        tables=[FTS_TABLE],
+        where=[f'"{FTS_TABLE}".rowid = "enterprises_enterprise"."id"', f'"{FTS_TABLE}" MATCH %s'],
+        params=[" AND ".join(expressions)],
+    )
 
 
 def _like_term(term: str) -> Q:
@@ -203,20 +219,10 @@ def _like_term(term: str) -> Q:
     return Q(name__icontains=term) | Q(business_scope__icontains=term) | Q(former_match)
 
 
-def _sqlite_term(term: str, fts: bool, drive: bool) -> Q:
-    if not fts:
-        return _like_term(term)
-    if len(term) >= MIN_TRIGRAM:
-        return _fts_match(_fts_phrase(term), drive)
-    return _short_term_match(term, drive) or _like_term(term)
-
-
-def _text_filter(qs: QuerySet, terms: list[str], narrow: bool) -> QuerySet:
+def _text_filter(qs: QuerySet, terms: list[str], narrow: bool) -> tuple[QuerySet, bool]:
+    """The text terms applied; True when the FTS index leads the query (SQLite)."""
     if default_connection.vendor == "sqlite":
-        fts = uses_fts()
-        for term in terms:
-            qs = qs.filter(_sqlite_term(term, fts, drive=not narrow))
-        return qs
+        return _sqlite_text_filter(qs, terms, narrow)
     qs = qs.alias(former_text=Cast("former_names", TextField()))
     for term in terms:
         qs = qs.filter(
@@ -224,7 +230,34 @@ def _text_filter(qs: QuerySet, terms: list[str], narrow: bool) -> QuerySet:
             | Q(business_scope__icontains=term)
             | Q(former_text__icontains=term)
         )
-    return qs
+    return qs, False
+
+
+def _sqlite_text_filter(qs: QuerySet, terms: list[str], narrow: bool) -> tuple[QuerySet, bool]:
+    fts = uses_fts()
+    expressions = []
+    for term in terms:
+        if not fts:
+            expression = None
+        elif len(term) >= MIN_TRIGRAM:
+            expression = _fts_phrase(term)
+        else:
+            expression = _short_term_expression(term)
+        # A common term (科技有限) behind a narrow filter (a city, a chain) is tested row by
+        # row on the filter's rows: walking all its index matches would cost far more.
+        if expression is None or (narrow and _common(expression)):
+            qs = qs.filter(_like_term(term))
+        else:
+            expressions.append(expression)
+    return (_fts_join(qs, expressions), True) if expressions else (qs, False)
+
+
+def _common(expression: str) -> bool:
+    """At least COMMON matches in the index (counting stops there, so this stays cheap)."""
+    sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT %s)"
+    with default_connection.cursor() as cursor:
+        cursor.execute(sql, [expression, COMMON])
+        return cursor.fetchone()[0] >= COMMON
 
 
 def region_prefix(code: str) -> str:
@@ -277,18 +310,16 @@ def search_enterprises(
     if not include_archived:
         qs = qs.filter(archived=False, merged_into__isnull=True)
     prefix = region_prefix(region) if region else ""
-    # A chain's, a city's or a county's enterprises are fewer than a text term's usual matches:
-    # let those lead and test each against the text index (SQLite; PostgreSQL plans this itself).
     narrow = bool(link or chain) or len(prefix) >= PREFIX_LENGTH[RegionLevel.CITY]
-    qs = _text_filter(qs, search_terms(q), narrow)
+    qs, fts_leads = _text_filter(qs, search_terms(q), narrow)
     if prefix:
         places = Region.objects.filter(code__startswith=prefix).values("id")
         qs = qs.filter(region_id__in=places)
     if link:
-        qs = qs.filter(id__in=EnterpriseLink.objects.filter(link_id=link).values("enterprise_id"))
+        qs = qs.filter(_placed(EnterpriseLink.objects.filter(link_id=link), fts_leads))
     if chain:
-        on_chain = EnterpriseLink.objects.filter(link__chain__code=chain)
-        qs = qs.filter(id__in=on_chain.values("enterprise_id"))
+        links = list(Link.objects.filter(chain__code=chain).values_list("id", flat=True))
+        qs = qs.filter(_placed(EnterpriseLink.objects.filter(link_id__in=links), fts_leads))
     low, high = _money(capital_min, "capital_min"), _money(capital_max, "capital_max")
     if low is not None:
         qs = qs.filter(registered_capital_wan__gte=low)
@@ -297,6 +328,14 @@ def search_enterprises(
     if status:
         qs = qs.filter(status__startswith=status.strip())
     return _ordered(qs, (q or "").strip())
+
+
+def _placed(rows: QuerySet, probe: bool) -> Q:
+    """On the link or chain: probed row by row (EXISTS on the enterprise's own assignments)
+    behind the text index when it leads, else as the id list that leads itself."""
+    if probe:
+        return Q(Exists(rows.filter(enterprise_id=OuterRef("pk"))))
+    return Q(id__in=rows.values("enterprise_id"))
 
 
 def count_capped(qs: QuerySet, cap: int | None = None) -> tuple[int, bool]:
@@ -309,10 +348,14 @@ def count_capped(qs: QuerySet, cap: int | None = None) -> tuple[int, bool]:
 def _ordered(qs: QuerySet, q: str) -> QuerySet:
     """Newest first, which the indexes give without sorting the matches; an enterprise named
     exactly `q` goes first (found through the name index, then pinned by id)."""
+    newest = qs.order_by("-id")
+    if FTS_TABLE in qs.query.extra_tables:
+        # The same order, read straight off the index (FTS5 walks its rowids backwards).
+        newest = qs.order_by().extra(order_by=[f"-{FTS_TABLE}.rowid"])
     if not q:
-        return qs.order_by("-id")
+        return newest
     exact = list(qs.filter(name=q).order_by().values_list("id", flat=True)[:20])
     if not exact:
-        return qs.order_by("-id")
+        return newest
     pinned = Case(When(id__in=exact, then=Value(0)), default=Value(1), output_field=IntegerField())
     return qs.alias(exact_first=pinned).order_by("exact_first", "-id")

@@ -6,6 +6,16 @@ from chainvest.web import views_profile as views
 
 urlpatterns = [
     path("enterprises/<int:pk>/", views.enterprise_profile, name="enterprise_profile"),
+    path(
+        "enterprises/<int:pk>/links/<int:link_id>/exclude/",
+        views.enterprise_link_exclude,
+        name="enterprise_link_exclude",
+    ),
+    path(
+        "enterprises/<int:pk>/links/<int:link_id>/lift/",
+        views.enterprise_link_lift,
+        name="enterprise_link_lift",
+    ),
     path("enterprises/duplicates/", views.enterprise_duplicates, name="enterprise_duplicates"),
     path(
         "enterprises/duplicates/<int:pk>/merge/",

@@ -12,7 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from chainvest.accounts.permissions import can_write_enterprises
+from chainvest.chains.models import Link
 from chainvest.enterprises import queries
+from chainvest.enterprises.classification import exclude_from_link, lift_exclusion
 from chainvest.enterprises.models import (
     DuplicateCandidate,
     DuplicateReason,
@@ -57,6 +60,8 @@ def enterprise_profile(request: HttpRequest, pk: int) -> HttpResponse:
         "region_path": queries.region_path(enterprise),
         "industry_path": queries.industry_path(enterprise),
         "links": queries.links_of(enterprise),
+        "exclusions": queries.exclusions_of(enterprise),
+        "can_curate": can_write_enterprises(request.user),
         "relations": relations,
         "graph": _graph(enterprise, relations),
         "engagements": queries.engagements_of(enterprise),
@@ -67,6 +72,30 @@ def enterprise_profile(request: HttpRequest, pk: int) -> HttpResponse:
         "can_merge": can_merge(request.user),
     }
     return render(request, "web/profile_detail.html", context)
+
+
+def _back_to_links(pk: int) -> HttpResponse:
+    return redirect(reverse("web:enterprise_profile", args=[pk]) + "#links")
+
+
+@reader
+@require_POST
+def enterprise_link_exclude(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
+    enterprise = get_object_or_404(Enterprise, pk=pk)
+    link = get_object_or_404(Link, pk=link_id)
+    exclude_from_link(request.user, enterprise, link, request.POST.get("note", ""))
+    messages.success(request, f"已人工排除环节“{link.name}”，重新分类不会再归入")
+    return _back_to_links(pk)
+
+
+@reader
+@require_POST
+def enterprise_link_lift(request: HttpRequest, pk: int, link_id: int) -> HttpResponse:
+    enterprise = get_object_or_404(Enterprise, pk=pk)
+    link = get_object_or_404(Link, pk=link_id)
+    lift_exclusion(request.user, enterprise, link)
+    messages.success(request, f"已撤销对环节“{link.name}”的排除，下次分类时重新判断")
+    return _back_to_links(pk)
 
 
 @reader

@@ -32,7 +32,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"已分类企业 {counts['enterprises']} 家，其中 {counts['placed']} 家归入环节；"
             f"写入自动归属 {counts['links']} 条，替换旧的自动归属 {counts['removed']} 条，"
-            f"因已有人工归属而跳过 {counts['manual_kept']} 条。"
+            f"因已有人工归属而跳过 {counts['manual_kept']} 条，"
+            f"因人工排除而跳过 {counts['excluded']} 条。"
         )
 
     def _ids(self, text: str) -> list[int] | None:
