@@ -62,12 +62,13 @@ def test_crash_midway_through_the_write_leaves_the_pool_as_it_was(tmp_path, plac
     history_before = Enterprise.history.count()
     monkeypatch.setattr(importing, "INSERT_CHUNK", 2)
     calls = []
+    insert = importing.insert_rows  # executemany on SQLite, COPY on PostgreSQL
 
     def failing_insert(cursor, sql, rows):
         calls.append(len(rows))
         if len(calls) == 2:
             raise RuntimeError("进程被终止")
-        cursor.executemany(sql, rows)
+        insert(cursor, sql, rows)
 
     monkeypatch.setattr(importing, "insert_rows", failing_insert)
     rows = [row(1, 注册资本="999万元")] + [row(n) for n in range(2, 7)]

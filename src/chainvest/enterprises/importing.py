@@ -359,21 +359,21 @@ def insert_enterprises(
 ) -> list[int]:
     """Chunked bulk inserts for the new enterprises, then their '+' history rows in one statement.
 
-    SQLite takes executemany of one parameterised INSERT, PostgreSQL COPY … FROM STDIN; on
-    SQLite, the secondary and search indexes of a table the load at least doubles are built
-    once at the end instead of row by row.
+    SQLite takes executemany of one parameterised INSERT, PostgreSQL COPY … FROM STDIN. The
+    secondary and search indexes of a table the load at least doubles are built once at the
+    end instead of row by row.
     """
     if not records:
         return []
     fields = _insert_columns()
     table = Enterprise._meta.db_table
-    history_table = Enterprise.history.model._meta.db_table
     sql = _insert_sql(table, fields)
+    models = [Enterprise, Enterprise.history.model]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")
         start = cursor.fetchone()[0]
         with (
-            bulk.indexes_rebuilt_after(cursor, [table, history_table], len(records)),
+            bulk.indexes_rebuilt_after(cursor, models, len(records)),
             _search_index_filled_after(cursor, batch, start),
         ):
             for chunk in _progressing(records, INSERT_CHUNK, progress):
