@@ -80,6 +80,22 @@ def test_crash_midway_through_the_write_leaves_the_pool_as_it_was(tmp_path, plac
     assert ImportBatch.objects.order_by("-id").first().status == ImportStatus.FAILED
 
 
+def test_progress_advances_through_the_write_phase(tmp_path, places, monkeypatch):
+    monkeypatch.setattr(importing, "INSERT_CHUNK", 2)
+    insert, seen = importing.insert_rows, []
+
+    def watched_insert(cursor, sql, rows):
+        batch = ImportBatch.objects.order_by("-id").first()
+        progress = importing.progress_of(batch)
+        seen.append((progress.phase, progress.done, progress.total, progress.percent))
+        insert(cursor, sql, rows)
+
+    monkeypatch.setattr(importing, "insert_rows", watched_insert)
+    result = import_file(write_csv(tmp_path / "a.csv", [row(n) for n in range(1, 7)]))
+    assert seen == [("write", 0, 6, 50), ("write", 2, 6, 66), ("write", 4, 6, 83)]
+    assert result.ok and importing.progress_of(result.batch).done == 6
+
+
 def test_skip_invalid_imports_the_good_rows_and_writes_the_rejects(tmp_path, places):
     source = write_csv(tmp_path / "s.csv", [row(1), row(2, 参保人数="很多"), row(3)])
     result = import_file(source, skip_invalid=True)

@@ -134,6 +134,18 @@ def start_batch(
     )
 
 
+def progress_of(batch: ImportBatch) -> bulk.Progress:
+    """Where a running import is: the live count in this process, else the checked rows saved.
+
+    The live count also covers the write phase, which the batch row cannot show until commit.
+    """
+    found = bulk.live(batch.pk)
+    if found is None or batch.status != ImportStatus.RUNNING:
+        total = batch.total_rows or batch.processed_rows
+        return bulk.Progress("check", batch.processed_rows, total)
+    return found
+
+
 def estimate_rows(path: Path) -> int:
     """Lines in a CSV or the sheet's row count in an XLSX, before the header is even found."""
     try:
