@@ -237,6 +237,8 @@ def recreate_pg_database() -> bool:
         import psycopg
     except ImportError:
         return False
+    if not PG_URL:  # CHAINVEST_BENCH_PG_URL= (empty) skips the PostgreSQL line
+        return False
     base_url, _, db = PG_URL.rpartition("/")
     try:
         with psycopg.connect(f"{base_url}/postgres", autocommit=True, connect_timeout=3) as con:

@@ -10,6 +10,7 @@ simple_history's bulk_update_with_history, so the before and after stay in histo
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Iterable, Iterator
@@ -87,9 +88,26 @@ def import_file(
     path = Path(path)
     batch = batch or start_batch(path, user=user, skip_invalid=skip_invalid, file_name=file_name)
     try:
-        return _import(path, batch, user, skip_invalid, mapping, rejects_path, hooks)
+        with _gc_paused():
+            return _import(path, batch, user, skip_invalid, mapping, rejects_path, hooks)
     finally:
         bulk.forget(batch.pk)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the import holds millions of rows in memory.
+
+    The rows make no reference cycles, yet each full collection walks all of them: on a
+    large file that is a third of the checking time. Collection resumes afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _import(
