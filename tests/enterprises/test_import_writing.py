@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from chainvest.enterprises import importing
 from chainvest.enterprises.importing import import_file
@@ -27,6 +28,14 @@ def places(changji):
 
 def pool_state():
     return sorted(Enterprise.objects.values_list("id", "name", "uscc", "registered_capital_wan"))
+
+
+def index_names():
+    with connection.cursor() as cursor:
+        return {
+            table: set(connection.introspection.get_constraints(cursor, table))
+            for table in (Enterprise._meta.db_table, Enterprise.history.model._meta.db_table)
+        }
 
 
 def test_import_creates_enterprises_with_every_vendor_field(tmp_path, places):
@@ -60,6 +69,7 @@ def test_crash_midway_through_the_write_leaves_the_pool_as_it_was(tmp_path, plac
     import_file(write_csv(tmp_path / "a.csv", [row(1)]))
     before = pool_state()
     history_before = Enterprise.history.count()
+    indexes_before = index_names()
     monkeypatch.setattr(importing, "INSERT_CHUNK", 2)
     calls = []
     insert = importing.insert_rows  # executemany on SQLite, COPY on PostgreSQL
@@ -77,7 +87,17 @@ def test_crash_midway_through_the_write_leaves_the_pool_as_it_was(tmp_path, plac
     assert calls == [2, 2]
     assert pool_state() == before
     assert Enterprise.history.count() == history_before
+    assert index_names() == indexes_before  # dropped for the load, restored by the rollback
     assert ImportBatch.objects.order_by("-id").first().status == ImportStatus.FAILED
+
+
+def test_a_load_that_doubles_the_pool_rebuilds_every_index(tmp_path, places):
+    import_file(write_csv(tmp_path / "a.csv", [row(1)]))
+    before = index_names()
+    result = import_file(write_csv(tmp_path / "b.csv", [row(n) for n in range(2, 9)]))
+    assert result.ok and Enterprise.objects.count() == 8
+    assert index_names() == before
+    assert Enterprise.objects.get(name_key=row(5)["企业名称"]).uscc == uscc(5)
 
 
 def test_progress_advances_through_the_write_phase(tmp_path, places, monkeypatch):
