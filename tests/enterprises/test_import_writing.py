@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
-from chainvest.enterprises import importing
+from chainvest.enterprises import importing, importing_bulk
 from chainvest.enterprises.importing import import_file
 from chainvest.enterprises.models import Enterprise, ImportBatch, ImportStatus
 from tests.enterprises.test_import_support import industries, row, uscc, write_csv
@@ -27,6 +28,14 @@ def places(changji):
 
 def pool_state():
     return sorted(Enterprise.objects.values_list("id", "name", "uscc", "registered_capital_wan"))
+
+
+def index_names():
+    with connection.cursor() as cursor:
+        return {
+            table: set(connection.introspection.get_constraints(cursor, table))
+            for table in (Enterprise._meta.db_table, Enterprise.history.model._meta.db_table)
+        }
 
 
 def test_import_creates_enterprises_with_every_vendor_field(tmp_path, places):
@@ -60,14 +69,17 @@ def test_crash_midway_through_the_write_leaves_the_pool_as_it_was(tmp_path, plac
     import_file(write_csv(tmp_path / "a.csv", [row(1)]))
     before = pool_state()
     history_before = Enterprise.history.count()
+    indexes_before = index_names()
+    monkeypatch.setattr(importing_bulk, "INDEX_REBUILD_MIN_ROWS", 1)
     monkeypatch.setattr(importing, "INSERT_CHUNK", 2)
     calls = []
+    insert = importing.insert_rows  # executemany on SQLite, COPY on PostgreSQL
 
     def failing_insert(cursor, sql, rows):
         calls.append(len(rows))
         if len(calls) == 2:
             raise RuntimeError("进程被终止")
-        cursor.executemany(sql, rows)
+        insert(cursor, sql, rows)
 
     monkeypatch.setattr(importing, "insert_rows", failing_insert)
     rows = [row(1, 注册资本="999万元")] + [row(n) for n in range(2, 7)]
@@ -76,7 +88,43 @@ def test_crash_midway_through_the_write_leaves_the_pool_as_it_was(tmp_path, plac
     assert calls == [2, 2]
     assert pool_state() == before
     assert Enterprise.history.count() == history_before
+    assert index_names() == indexes_before  # dropped for the load, restored by the rollback
     assert ImportBatch.objects.order_by("-id").first().status == ImportStatus.FAILED
+
+
+def test_a_load_that_doubles_the_pool_rebuilds_every_index(tmp_path, places, monkeypatch):
+    import_file(write_csv(tmp_path / "a.csv", [row(1)]))
+    before = index_names()
+    monkeypatch.setattr(importing_bulk, "INDEX_REBUILD_MIN_ROWS", 1)
+    dropped = []
+    insert = importing.insert_rows
+
+    def watched_insert(cursor, sql, rows):
+        dropped.append(index_names() != before)
+        insert(cursor, sql, rows)
+
+    monkeypatch.setattr(importing, "insert_rows", watched_insert)
+    result = import_file(write_csv(tmp_path / "b.csv", [row(n) for n in range(2, 9)]))
+    assert result.ok and Enterprise.objects.count() == 8
+    assert dropped and all(dropped)  # the secondary indexes were away during the load
+    assert index_names() == before
+    assert Enterprise.objects.get(name_key=row(5)["企业名称"]).uscc == uscc(5)
+
+
+def test_progress_advances_through_the_write_phase(tmp_path, places, monkeypatch):
+    monkeypatch.setattr(importing, "INSERT_CHUNK", 2)
+    insert, seen = importing.insert_rows, []
+
+    def watched_insert(cursor, sql, rows):
+        batch = ImportBatch.objects.order_by("-id").first()
+        progress = importing.progress_of(batch)
+        seen.append((progress.phase, progress.done, progress.total, progress.percent))
+        insert(cursor, sql, rows)
+
+    monkeypatch.setattr(importing, "insert_rows", watched_insert)
+    result = import_file(write_csv(tmp_path / "a.csv", [row(n) for n in range(1, 7)]))
+    assert seen == [("write", 0, 6, 50), ("write", 2, 6, 66), ("write", 4, 6, 83)]
+    assert result.ok and importing.progress_of(result.batch).done == 6
 
 
 def test_skip_invalid_imports_the_good_rows_and_writes_the_rejects(tmp_path, places):

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from chainvest.enterprises import importing_bulk
 from chainvest.enterprises.importing import import_file
 from chainvest.enterprises.models import Enterprise, ImportBatch, ImportStatus
 from tests.enterprises.test_import_support import industries, row, uscc, write_csv
@@ -155,11 +156,27 @@ def test_running_batch_polls_every_second_and_a_finished_one_stops(client, world
     )
     url = reverse("web:enterprise_import_status", args=[batch.pk])
     html = client.get(reverse("web:enterprise_import_result", args=[batch.pk])).content.decode()
-    assert 'hx-trigger="every 1s"' in html and 'value="25"' in html
+    assert 'hx-trigger="every 1s"' in html and 'value="12"' in html  # checking: first half
     batch.status = ImportStatus.DONE
     batch.save()
     done = client.get(url, HTTP_HX_REQUEST="true")
     assert "hx-trigger" not in done.content.decode() and done["HX-Refresh"] == "true"
+
+
+def test_progress_bar_follows_the_write_phase_of_a_running_import(client, world):
+    f.signed_in(client, "t_analyst")
+    batch = ImportBatch.objects.create(
+        file_name="big.csv", status=ImportStatus.RUNNING, total_rows=8, processed_rows=8
+    )
+    url = reverse("web:enterprise_import_status", args=[batch.pk])
+    importing_bulk.report(batch.pk, "write", 4, 8)  # as the import thread does, per chunk
+    try:
+        html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    finally:
+        importing_bulk.forget(batch.pk)
+    assert 'value="75"' in html and "正在写入：已写入 4 / 8 行" in html
+    after = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'value="50"' in after and "正在校验：已处理 8 / 8 行" in after
 
 
 def test_template_download_has_the_recognised_headers(client, world):

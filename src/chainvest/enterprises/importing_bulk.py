@@ -64,42 +64,71 @@ class Tracker:
         report(self.batch_id, self.phase, self.done, self.total)
 
 
-# --- SQLite --------------------------------------------------------------------------------
+# --- secondary indexes ---------------------------------------------------------------------
+
+# Below this many new rows the indexes are kept: per-row maintenance is cheap at that size, and
+# a DROP INDEX is a schema change that readers of the pool would trip over (an in-memory shared
+# SQLite database refuses them with "database schema is locked" until the import commits).
+INDEX_REBUILD_MIN_ROWS = 50_000
 
 
-def _rows_upper_bound(cursor: Any, table: str) -> int:
-    # MAX(rowid) is a single B-tree descent where COUNT(*) scans; deleted rows only overcount.
-    cursor.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {connection.ops.quote_name(table)}")
+def _rows_upper_bound(cursor: Any, model: Any) -> int:
+    # MAX of the key is one B-tree descent where COUNT(*) scans; deleted rows only overcount.
+    quote = connection.ops.quote_name
+    cursor.execute(
+        f"SELECT COALESCE(MAX({quote(model._meta.pk.column)}), 0) "
+        f"FROM {quote(model._meta.db_table)}"
+    )
     return cursor.fetchone()[0]
 
 
 @contextmanager
-def indexes_rebuilt_after(cursor: Any, tables: list[str], adding: int) -> Iterator[None]:
-    """On SQLite, drop the secondary indexes of a table that at least doubles, rebuild after.
+def indexes_rebuilt_after(cursor: Any, models: list, adding: int) -> Iterator[None]:
+    """Drop the secondary indexes of each table the load at least doubles; rebuild them after.
 
     Building an index sorts once; keeping it while inserting costs a B-tree descent per row and
-    index, about twice as much for a load as large as the table. Unique constraints stay.
+    index (on PostgreSQL also a trigram GIN update per row), several times more for a load as
+    large as the table. Primary keys and unique indexes stay, so they still check every row.
+    On PostgreSQL the DROP locks the table until commit: readers of a pool the import doubles
+    wait for it.
     """
+    drop = {"sqlite": _sqlite_indexes, "postgresql": _pg_indexes}.get(connection.vendor)
     rebuild: list[str] = []
-    if connection.vendor == "sqlite":
-        for table in tables:
-            if adding >= _rows_upper_bound(cursor, table):
-                rebuild += _drop_indexes(cursor, table)
+    for model in models if drop else []:
+        if adding >= INDEX_REBUILD_MIN_ROWS and adding >= _rows_upper_bound(cursor, model):
+            for name, sql in drop(cursor, model._meta.db_table):
+                cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+                rebuild.append(sql)
     yield
+    if rebuild and connection.vendor == "postgresql":
+        # CREATE INDEX refuses while deferred foreign-key checks are pending: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # GIN builds sort in memory
     for sql in rebuild:
         cursor.execute(sql)
 
 
-def _drop_indexes(cursor: Any, table: str) -> list[str]:
+def _sqlite_indexes(cursor: Any, table: str) -> list[tuple[str, str]]:
     cursor.execute(
         "SELECT name, sql FROM sqlite_master "
-        "WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+        "WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL "
+        "AND sql NOT LIKE 'CREATE UNIQUE%%'",
         [table],
     )
-    found = cursor.fetchall()
-    for name, _ in found:
-        cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    return [sql for _, sql in found]
+    return cursor.fetchall()
+
+
+def _pg_indexes(cursor: Any, table: str) -> list[tuple[str, str]]:
+    cursor.execute(
+        "SELECT c.relname, pg_get_indexdef(c.oid) FROM pg_index x "
+        "JOIN pg_class c ON c.oid = x.indexrelid "
+        "WHERE x.indrelid = %s::regclass AND NOT x.indisunique AND NOT x.indisprimary",
+        [connection.ops.quote_name(table)],
+    )
+    return cursor.fetchall()
+
+
+# --- SQLite full-text index ----------------------------------------------------------------
 
 
 @contextmanager

@@ -186,6 +186,9 @@ def parse_established_date(value: str, rec: dict) -> None:
 
 
 def parse_insured_count(value: str, rec: dict) -> None:
+    if value.isascii() and value.isdigit() and len(value) < 10:  # the usual plain count
+        rec["insured_count"] = int(value)
+        return
     match = _COUNT.fullmatch(value)
     if not match or int(match.group(1)) > 2_000_000_000:
         raise CellError("参保人数应为不小于 0 的整数")

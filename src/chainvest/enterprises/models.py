@@ -15,6 +15,18 @@ def check_uscc(value: str) -> None:
         raise ValidationError(str(exc), code="uscc") from exc
 
 
+HISTORY_UNINDEXED = [
+    "name",
+    "name_key",
+    "uscc",
+    "region",
+    "park",
+    "industry",
+    "merged_into",
+    "import_batch",
+]
+
+
 class EnterpriseQuerySet(models.QuerySet):
     def with_place(self) -> "EnterpriseQuerySet":
         return self.select_related("region", "park", "industry")
@@ -81,7 +93,9 @@ class Enterprise(models.Model):
         verbose_name="最近导入批次",
     )
 
-    history = HistoricalRecords()
+    # History is read per enterprise (id) and by date; indexing its other columns would only
+    # tax every import and merge, which write one history row per enterprise touched.
+    history = HistoricalRecords(no_db_index=HISTORY_UNINDEXED)
     objects = EnterpriseQuerySet.as_manager()
 
     class Meta:

@@ -19,6 +19,7 @@ from chainvest.accounts.permissions import can_write_enterprises, require
 from chainvest.enterprises.importing import (
     import_file,
     import_in_background,
+    progress_of,
     save_upload,
     start_batch,
     upload_path,
@@ -172,15 +173,14 @@ def _run(
 
 
 def _batch_context(batch: ImportBatch) -> dict[str, Any]:
-    total = batch.total_rows or batch.processed_rows
-    percent = 100 if batch.status != ImportStatus.RUNNING else 0
-    if batch.status == ImportStatus.RUNNING and total:
-        percent = min(99, int(batch.processed_rows * 100 / total))
+    progress = progress_of(batch)
+    running = batch.status == ImportStatus.RUNNING
     unknown = [h for h, f in (batch.column_map or {}).items() if not f]
     return {
         "batch": batch,
-        "percent": percent,
-        "running": batch.status == ImportStatus.RUNNING,
+        "progress": progress,
+        "percent": progress.percent if running else 100,
+        "running": running,
         "lines": [_line(e) for e in batch.errors],
         "more_errors": max(0, batch.rejected_count - len(batch.errors)),
         "unknown_columns": unknown,
