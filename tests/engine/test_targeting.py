@@ -128,3 +128,21 @@ def test_reasons_name_the_numbers():
     assert "特变电工" in text[2] and "以商招商" in text[2]
     assert "2家" in text[3] and "3个" in text[4]
     assert len(tg.reasons(np.zeros(5), float("nan"), -1, False, 0.3, 0, 0)) == 1
+
+
+def test_link_index_holds_each_links_eligible_candidates_contiguously():
+    ctx = context()
+    index = tg.LinkIndex.build(SNAP, "6523", ctx.home_links)
+    assert list(index.ids[index.span(LINK)]) == [2, 3, 4]
+    assert list(index.ids[index.span(OTHER)]) == [3, 6]
+    assert list(index.fit[index.span(LINK)]) == [0.0, 1.0, 0.0]
+    assert index.span(999) == slice(0, 0)
+    fast, _ = tg.rank(SNAP, LINK, ctx, k=10, index=index)
+    assert list(fast.ids) == [2, 3, 4] and list(SNAP.ids[fast.rows]) == [2, 3, 4]
+    with pytest.raises(ValueError, match="6523"):
+        tg.rank(SNAP, LINK, tg.Context(home_prefix="11", home_links=[]), index=index)
+
+
+def test_home_links_are_the_links_of_live_local_enterprises():
+    assert list(tg.home_links(SNAP, "6523")) == [LINK]
+    assert list(tg.home_links(SNAP, "11")) == [LINK, OTHER]

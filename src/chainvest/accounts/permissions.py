@@ -64,3 +64,12 @@ def can_write_enterprises(user) -> bool:
 def can_write_counting_rules(user) -> bool:
     """The 统计口径 is the bureau's choice; changing it changes every figure, so not officers."""
     return role_of(user) in {Role.ADMIN, Role.ANALYST}
+
+
+def can_convert_target(user, county_id: int | None) -> bool:
+    """Turning a recommended target into an engagement or a lead (精准招商): the bureau's
+    analysts and admins for any county; an officer only for their own county."""
+    role = role_of(user)
+    if role in {Role.ADMIN, Role.ANALYST}:
+        return True
+    return role == Role.OFFICER and officer_covers(user, county_id, None)

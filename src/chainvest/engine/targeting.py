@@ -85,6 +85,15 @@ class Context:
     pipeline_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     today: int = 0  # day number (snapshot.day_number) of "now"
 
+    def __post_init__(self) -> None:
+        for name in ("home_links", "leader_tie_ids", "investor_tie_ids", "engaged_ids"):
+            setattr(self, name, np.unique(np.asarray(getattr(self, name), np.int64)))
+        self.pipeline_ids = np.unique(np.asarray(self.pipeline_ids, np.int64))
+        ids = np.asarray(self.expansion_ids, np.int64)
+        order = np.argsort(ids, kind="stable")
+        self.expansion_ids = ids[order]
+        self.expansion_counts = np.asarray(self.expansion_counts, np.float64)[order]
+
 
 @dataclass
 class Ranking:
@@ -107,22 +116,91 @@ def region_range(prefix: str) -> tuple[int, int]:
     return lo, lo + scale
 
 
-def link_members(snap: sn.Snapshot, link_id: int) -> tuple[np.ndarray, np.ndarray]:
-    """Rows on the link and their confidence, from the CSR assignment arrays."""
-    where = np.flatnonzero(snap.link_ids == link_id)
-    rows = np.searchsorted(snap.link_indptr, where, side="right") - 1
-    return rows, snap.link_conf[where].astype(np.float64)
-
-
-def _eligible(snap: sn.Snapshot, rows: np.ndarray, home_prefix: str) -> np.ndarray:
-    lo, hi = region_range(home_prefix)
-    region = snap.region[rows]
-    flags = snap.flags[rows]
-    return (
-        ((region < lo) | (region >= hi))
-        & ((flags & (sn.FLAG_ARCHIVED | sn.FLAG_MERGED)) == 0)
-        & ~np.isin(snap.status[rows], CLOSED)
+def home_links(snap: sn.Snapshot, prefix: str) -> np.ndarray:
+    """Link ids that live enterprises of the region (by code prefix) are on."""
+    lo, hi = region_range(prefix)
+    alive = ((snap.flags & (sn.FLAG_ARCHIVED | sn.FLAG_MERGED)) == 0) & ~np.isin(
+        snap.status, CLOSED
     )
+    here = (snap.region >= lo) & (snap.region < hi) & alive
+    return np.unique(snap.link_ids[np.repeat(here, np.diff(snap.link_indptr))])
+
+
+def eligible_rows(snap: sn.Snapshot, prefix: str) -> np.ndarray:
+    """Per row: outside the region, neither archived nor merged, not closed."""
+    lo, hi = region_range(prefix)
+    return (
+        ((snap.region < lo) | (snap.region >= hi))
+        & ((snap.flags & (sn.FLAG_ARCHIVED | sn.FLAG_MERGED)) == 0)
+        & ~np.isin(snap.status, CLOSED)
+    )
+
+
+def assignment_fit(snap: sn.Snapshot, home_links: np.ndarray) -> np.ndarray:
+    """Per assignment (row, link): share of the row's other links that the region has."""
+    counts = np.diff(snap.link_indptr)
+    owner = np.repeat(np.arange(len(snap), dtype=np.int64), counts)
+    here = _isin(snap.link_ids.astype(np.int64), np.asarray(home_links, np.int64))
+    n_here = np.bincount(owner, weights=here, minlength=len(snap))[owner] - here
+    other = (counts - 1)[owner].astype(np.float64)
+    return np.divide(n_here, other, out=np.zeros(len(owner)), where=other > 0)
+
+
+@dataclass
+class LinkIndex:
+    """The candidates of every link, contiguous, with their static parts; built once per
+    snapshot and home region (like the index and computed columns a database would keep).
+
+    The snapshot is row-major (CSR): ranking one link from it means scanning every assignment
+    and gathering scattered rows. Here the eligible assignments are sorted by link, so one
+    link's candidates are the slice ptr[l]:ptr[l + 1] of each array.
+    """
+
+    prefix: str
+    ptr: np.ndarray
+    ids: np.ndarray
+    conf: np.ndarray
+    scale: np.ndarray
+    fit: np.ndarray
+    established: np.ndarray
+
+    @classmethod
+    def build(cls, snap: sn.Snapshot, prefix: str, home_links: np.ndarray) -> LinkIndex:
+        owner = np.repeat(np.arange(len(snap), dtype=np.int64), np.diff(snap.link_indptr))
+        fit = assignment_fit(snap, home_links)
+        order = np.argsort(snap.link_ids, kind="stable")
+        order = order[eligible_rows(snap, prefix)[owner[order]]]
+        size = int(snap.link_ids.max(initial=-1)) + 1
+        ptr = np.zeros(size + 1, np.int64)
+        np.cumsum(np.bincount(snap.link_ids[order], minlength=size), out=ptr[1:])
+        rows = owner[order]
+        scale = scale_part(snap.capital, snap.insured, snap.flags).astype(np.float32)
+        return cls(
+            prefix=prefix,
+            ptr=ptr,
+            ids=snap.ids[rows],
+            conf=np.clip(snap.link_conf[order].astype(np.float32), 0, 1),
+            scale=scale[rows],
+            fit=fit[order].astype(np.float32),
+            established=snap.established[rows],
+        )
+
+    def span(self, link_id: int) -> slice:
+        if not 0 <= link_id < len(self.ptr) - 1:
+            return slice(0, 0)
+        return slice(int(self.ptr[link_id]), int(self.ptr[link_id + 1]))
+
+
+def _isin(values: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Membership in a sorted array (Context keeps its id lists sorted).
+
+    np.isin would build a lookup table spanning max - min of the ids (10 M entries on a 10 M
+    pool) or sort both arrays on every call; a binary search per candidate is cheaper.
+    """
+    if not len(members):
+        return np.zeros(values.shape, bool)
+    pos = np.minimum(np.searchsorted(members, values), len(members) - 1)
+    return members[pos] == values
 
 
 def _log_share(values: np.ndarray, cap: float) -> np.ndarray:
@@ -142,22 +220,20 @@ def scale_part(capital: np.ndarray, insured: np.ndarray, flags: np.ndarray) -> n
 
 
 def _lookup(ids: np.ndarray, keys: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """values[keys == id] for each id, 0 where absent (keys need not be sorted)."""
+    """values[keys == id] for each id, 0 where absent (keys sorted and unique)."""
     out = np.zeros(ids.shape, np.float64)
     if not len(keys):
         return out
-    order = np.argsort(keys)
-    skeys = keys[order]
-    pos = np.minimum(np.searchsorted(skeys, ids), len(skeys) - 1)
-    hit = skeys[pos] == ids
-    out[hit] = values[order][pos[hit]]
+    pos = np.minimum(np.searchsorted(keys, ids), len(keys) - 1)
+    hit = keys[pos] == ids
+    out[hit] = values[pos[hit]]
     return out
 
 
 def ties_part(ids: np.ndarray, context: Context) -> np.ndarray:
     """1 for a supplier/customer of a local chain leader, 0.7 for an investor in a local firm."""
-    leader = np.isin(ids, context.leader_tie_ids)
-    investor = np.isin(ids, context.investor_tie_ids)
+    leader = _isin(ids, context.leader_tie_ids)
+    investor = _isin(ids, context.investor_tie_ids)
     return np.maximum(leader * 1.0, investor * 0.7)
 
 
@@ -183,15 +259,15 @@ def fit_part(
     links = snap.link_ids[np.repeat(starts, counts) + offsets]
     owner = np.repeat(np.arange(len(rows)), counts)
     other = links != link_id
-    here = other & np.isin(links, home_links)
+    here = other & _isin(links, home_links)
     n_other = np.bincount(owner, weights=other, minlength=len(rows))
     n_here = np.bincount(owner, weights=here, minlength=len(rows))
     return np.divide(n_here, n_other, out=np.zeros(len(rows)), where=n_other > 0), n_here
 
 
 def _status(ids: np.ndarray, context: Context) -> np.ndarray:
-    status = np.where(np.isin(ids, context.engaged_ids), ENGAGED, NEW)
-    return np.where(np.isin(ids, context.pipeline_ids), PIPELINE, status).astype(np.int8)
+    status = np.where(_isin(ids, context.engaged_ids), ENGAGED, NEW)
+    return np.where(_isin(ids, context.pipeline_ids), PIPELINE, status).astype(np.int8)
 
 
 def top_k(score: np.ndarray, k: int) -> np.ndarray:
@@ -211,35 +287,42 @@ def rank(
     context: Context,
     k: int = 50,
     weights: dict[str, float] | None = None,
+    index: LinkIndex | None = None,
 ) -> tuple[Ranking, Ranking]:
-    """The top k new targets for the link, and (apart) the top k already engaged/in pipeline."""
+    """The top k new targets for the link, and (apart) the top k already engaged/in pipeline.
+
+    `index` is LinkIndex.build(snap, context.home_prefix, context.home_links), kept with the
+    snapshot; without it one is built for this call.
+    """
     w = check_weights(weights)
-    rows, conf = link_members(snap, link_id)
-    keep = _eligible(snap, rows, context.home_prefix)
-    rows, conf = rows[keep], conf[keep]
-    ids = snap.ids[rows]
-    parts = np.empty((len(rows), len(PARTS)))
-    parts[:, 0] = np.clip(conf, 0.0, 1.0)
-    parts[:, 1] = scale_part(snap.capital[rows], snap.insured[rows], snap.flags[rows])
+    if index is None:
+        index = LinkIndex.build(snap, context.home_prefix, context.home_links)
+    elif index.prefix != context.home_prefix:
+        raise ValueError(f"index built for {index.prefix}, not {context.home_prefix}")
+    span = index.span(link_id)
+    ids = index.ids[span]
+    parts = np.empty((len(ids), len(PARTS)))
+    parts[:, 0] = index.conf[span]
+    parts[:, 1] = index.scale[span]
     parts[:, 2] = ties_part(ids, context)
-    parts[:, 3] = momentum_part(ids, snap.established[rows], context)
-    parts[:, 4] = fit_part(snap, rows, link_id, context.home_links)[0]
-    contributions = parts * np.array([w[p] for p in PARTS])
-    score = contributions.sum(axis=1)
+    parts[:, 3] = momentum_part(ids, index.established[span], context)
+    parts[:, 4] = index.fit[span]
+    score = parts @ np.array([w[p] for p in PARTS])
     status = _status(ids, context)
-    chosen = [np.flatnonzero(status == NEW), np.flatnonzero(status != NEW)]
+    new = status == NEW
     results = []
-    for subset in chosen:
+    for subset in (np.flatnonzero(new), np.flatnonzero(~new)):
         order = subset[top_k(score[subset], k)]
+        chosen = parts[order]
         results.append(
             Ranking(
-                rows=rows[order],
+                rows=snap.rows_of(ids[order]),
                 ids=ids[order],
                 score=score[order],
-                parts=parts[order],
-                contributions=contributions[order],
+                parts=chosen,
+                contributions=chosen * np.array([w[p] for p in PARTS]),
                 status=status[order],
-                candidates=len(rows),
+                candidates=len(ids),
                 weights=w,
             )
         )

@@ -31,3 +31,7 @@ urlpatterns += urls_search.urlpatterns + urls_import.urlpatterns + urls_profile.
 urlpatterns += urls_signing.urlpatterns
 # The chain map pages and their exports.
 urlpatterns += urls_chains.urlpatterns
+# 精准招商: a link's targets and their conversion.
+from chainvest.web import urls_targets  # noqa: E402
+
+urlpatterns += urls_targets.urlpatterns
