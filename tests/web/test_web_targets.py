@@ -123,3 +123,17 @@ def test_bad_conversion_answers_400_and_changes_nothing(client, gap, changji):
     )
     assert response.status_code == 400 and "转化方式" in response.content.decode()
     assert not Project.objects.exists() and not Engagement.objects.exists()
+
+
+def test_growth_page_ranks_links_we_lack_with_the_numbers_behind_the_chart(client, gap):
+    response = f.signed_in(client, "t_leader").get(reverse("web:growth"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="growth-points"' in html and f.inline_scripts(html) == []
+    table = html[html.index('data-testid="growth-table"') :]
+    assert table.index("树脂") < table.index("已形成优势的环节")  # resin is absent here
+    assert reverse("web:link_targets", args=[gap["link"].id]) in table
+
+
+def test_growth_page_needs_sign_in(client, gap):
+    assert client.get(reverse("web:growth")).status_code == 302

@@ -5,6 +5,7 @@ from django.urls import path
 from chainvest.web import views_targets as views
 
 urlpatterns = [
+    path("growth/", views.growth_page, name="growth"),
     path("links/<int:link_id>/targets/", views.link_targets, name="link_targets"),
     path("links/<int:link_id>/targets/panel/", views.link_targets_panel, name="link_targets_panel"),
     path("links/<int:link_id>/targets.xlsx", views.link_targets_xlsx, name="link_targets_xlsx"),

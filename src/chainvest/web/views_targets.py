@@ -14,10 +14,13 @@ from django.views.decorators.http import require_POST
 
 from chainvest.accounts.models import Role
 from chainvest.accounts.permissions import can_convert_target, require, role_of
+from chainvest.chains.growth import where_to_grow
 from chainvest.chains.models import Link
 from chainvest.chains.targeting import rank_targets
 from chainvest.chains.targeting_export import targets_xlsx
 from chainvest.chains.targeting_services import KINDS, convert_target, home_counties
+from chainvest.engine.growth import PART_LABELS as GROWTH_LABELS
+from chainvest.engine.growth import PARTS as GROWTH_PARTS
 from chainvest.engine.targeting import PART_LABELS, PARTS
 from chainvest.enterprises.models import Enterprise
 from chainvest.regions.models import Region
@@ -119,3 +122,37 @@ def target_convert(request: HttpRequest, link_id: int, enterprise_id: int) -> Ht
         errors = "；".join(m for ms in exc.message_dict.values() for m in ms)
         return render(request, "web/_target_converted.html", {"error": errors}, status=400)
     return render(request, "web/_target_converted.html", {"record": record})
+
+
+def _growth_points(rows) -> dict:
+    """The scatter's series: presence (RCA) against fit (density), one series per status."""
+
+    def point(r):
+        return {
+            "value": [r.density, r.rca],
+            "name": f"{r.chain} · {r.name}",
+            "score": r.score,
+            "rank": r.rank,
+            "url": reverse("web:link_targets", args=[r.link_id]),
+        }
+
+    return {
+        "absent": [point(r) for r in rows if not r.present],
+        "present": [point(r) for r in rows if r.present],
+    }
+
+
+@reader
+def growth_page(request: HttpRequest) -> HttpResponse:
+    """建链/延链/扩群: the links the prefecture lacks, by fit, value, weight and demand."""
+    rows, weights = where_to_grow()
+    context = {
+        "menu": "chains",
+        "crumbs": crumbs(("产业链", reverse("web:chains")), ("发展方向（建链/延链）", None)),
+        "rows": rows,
+        "absent": [r for r in rows if not r.present],
+        "present": [r for r in rows if r.present],
+        "parts": [(p, GROWTH_LABELS[p], weights[p]) for p in GROWTH_PARTS],
+        "points": _growth_points(rows),
+    }
+    return render(request, "web/growth.html", context)
