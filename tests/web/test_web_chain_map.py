@@ -3,6 +3,7 @@
 Every figure on a page or in a file is checked against `diagnose_chain` on the same records.
 """
 
+import datetime as dt
 import io
 import re
 
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from chainvest.chains.diagnosis import diagnose_all, diagnose_chain
 from chainvest.chains.models import ChainChief, ChainLeader
+from chainvest.chains.snapshots import take_snapshots
 from chainvest.enterprises.models import Enterprise, EnterpriseLink
 from chainvest.reports.chains import STATUS_LABELS, STATUSES, percent
 from chainvest.web.charts import node_size
@@ -100,6 +102,8 @@ def test_chain_map_shows_completeness_matching_rate_chiefs_and_leaders(client, w
     assert figure("matching-rate") == percent(diagnosis.matching_rate)
     assert figure("chiefs") == "张建国（州人大常委会副主任）"
     assert figure("leaders") == "金风叶片奇台有限公司"
+    for reason in diagnosis.reasons:
+        assert reason in html
 
 
 def test_chain_map_lists_every_link_by_stage_for_keyboard_users(client, wind):
@@ -126,9 +130,19 @@ def test_link_panel_lists_local_enterprises_with_their_profiles(client, wind):
         "web:enterprise_profile", args=[Enterprise.objects.get(name="木垒塔筒有限公司").pk]
     )
     assert f'<a href="{profile}">木垒塔筒有限公司</a>' in html
-    assert "共 1 家" in html
+    assert "共 1 家" in html and '<td class="num">300.00</td>' in html
     assert "<html" not in html  # a partial, not the whole page
     assert f.inline_scripts(html) == []
+
+
+def test_chain_map_shows_which_project_began_filling_which_gap_and_when(client, wind):
+    take_snapshots(dt.date(2024, 2, 1))
+    take_snapshots(dt.date(2024, 3, 1))
+    html = f.signed_in(client, "t_leader").get(reverse("web:chain", args=["wind-power"]))
+    section = re.search(r'data-testid="gap-fills">.*?</section>', html.content.decode(), re.S)
+    rows = re.findall(r"<tr>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>", section.group(0))
+    assert rows == [("2024-03", "风电场运营")]
+    assert "缺失环节 → " in section.group(0) and "风电场项目" in section.group(0)
 
 
 def test_link_panel_of_a_missing_link_shows_its_lead_and_no_targets_yet(client, wind):
@@ -257,7 +271,7 @@ def test_chain_xlsx_holds_the_diagnosis_figures_and_reasons(client, wind):
         assert got["区位商"] == ("-" if lq is None else pytest.approx(lq))
         assert got["状态"] == STATUS_LABELS[want.status]
         assert (got["建议"] or "") == want.action
-        assert got["诊断依据"] == "；".join(want.reasons)
+        assert got["诊断依据"] == "\n".join(want.reasons)
 
 
 def test_all_chains_xlsx_has_a_row_per_chain_and_per_link(client, wind):
@@ -281,6 +295,8 @@ def test_chain_docx_report_carries_the_figures_and_a_row_per_link(client, wind):
     assert figures["本地配套率"] == percent(diagnosis.matching_rate)
     assert figures["链长"] == "张建国（州人大常委会副主任）"
     assert figures["链主企业"] == "金风叶片奇台有限公司"
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert all(reason in text for reason in diagnosis.reasons)
     rows = [[c.text for c in row.cells] for row in doc.tables[1].rows]
     assert rows[0][0] == "环节" and len(rows) == len(diagnosis.links) + 1
     for got, want in zip(rows[1:], diagnosis.links, strict=True):
@@ -289,4 +305,4 @@ def test_chain_docx_report_carries_the_figures_and_a_row_per_link(client, wind):
         assert got[3] == f"{want.pipeline_building}/{want.pipeline_signed}"
         assert got[4] == STATUS_LABELS[want.status]
         assert got[5] == (want.action or "-")
-        assert got[6] == ("；".join(want.reasons) or "-")
+        assert got[6] == ("\n".join(want.reasons) or "-")

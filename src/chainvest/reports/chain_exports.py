@@ -52,7 +52,7 @@ def _link_rows(d: ChainDiagnosis) -> list[list]:
             link.location_quotient,
             status_label(link.status),
             link.action,
-            "；".join(link.reasons),
+            "\n".join(link.reasons),
         ]
         for link in d.links
     ]
@@ -68,6 +68,8 @@ def _sheet(book, name: str, title: str, headers: list[str], rows: list[list], fo
     for r, row in enumerate(rows, start=2):
         for col, value in enumerate(row):
             _write(sheet, r, col, value, formats.get(headers[col]))
+    if "诊断依据" in headers:  # one reason a line: give them room
+        sheet.set_column(headers.index("诊断依据"), headers.index("诊断依据"), 70)
     sheet.write_string(len(rows) + 2, 0, f"共 {len(rows)} 条")
     sheet.freeze_panes(2, 0)
     return sheet
@@ -79,7 +81,7 @@ def _write(sheet, row: int, col: int, value, fmt) -> None:
     elif isinstance(value, (int, float)):
         sheet.write_number(row, col, value, fmt)
     else:
-        sheet.write_string(row, col, str(value))
+        sheet.write_string(row, col, str(value), fmt)
 
 
 def diagnosis_xlsx(diagnoses: Sequence[ChainDiagnosis], when: dt.datetime) -> bytes:
@@ -96,6 +98,7 @@ def diagnosis_xlsx(diagnoses: Sequence[ChainDiagnosis], when: dt.datetime) -> by
         "本地配套率": pct,
         "注册资本合计(万元)": book.add_format({"num_format": "#,##0.00"}),
         "区位商": book.add_format({"num_format": "0.00"}),
+        "诊断依据": book.add_format({"text_wrap": True, "valign": "top"}),
     }
     stamp = f"导出时间：{when:%Y-%m-%d %H:%M:%S}"
     chains = [_chain_row(d) for d in diagnoses]
@@ -109,22 +112,39 @@ def diagnosis_xlsx(diagnoses: Sequence[ChainDiagnosis], when: dt.datetime) -> by
 def chain_report_docx(diagnosis: ChainDiagnosis, cluster: str, when: dt.date) -> bytes:
     """A printable report: title, headline figures, chiefs and leaders, the table of links."""
     from docx import Document
-    from docx.shared import Pt
 
     doc = Document()
-    doc.styles["Normal"].font.size = Pt(10.5)
+    _page_setup(doc)
     doc.add_heading(f"{diagnosis.name}产业链诊断报告", level=0)
     doc.add_paragraph(f"{cluster} · 截至{when:%Y年%m月%d日}")
     figures = doc.add_table(rows=0, cols=2, style="Table Grid")
     for label, value in _headline(diagnosis):
         cells = figures.add_row().cells
         cells[0].text, cells[1].text = label, value
+    for reason in getattr(diagnosis, "reasons", []):  # the chain-level reasons, e.g. for 建链
+        doc.add_paragraph(reason, style="List Bullet")
     doc.add_heading("环节诊断", level=1)
     _links_table(doc, diagnosis)
     doc.add_paragraph(NOTE)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def _page_setup(doc) -> None:
+    """Landscape A4 so the links table stays readable on paper; 宋体 五号 for the Chinese text."""
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt
+
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.0))
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(10.5)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
 
 
 def _headline(d: ChainDiagnosis) -> list[tuple[str, str]]:
@@ -168,7 +188,7 @@ def _links_table(doc, d: ChainDiagnosis) -> None:
             f"{link.pipeline_building}/{link.pipeline_signed}",
             status_label(link.status),
             link.action or "-",
-            "；".join(link.reasons) or "-",
+            "\n".join(link.reasons) or "-",
         ]
         for cell, value in zip(cells, values, strict=True):
             cell.text = value

@@ -6,6 +6,7 @@ from typing import Any
 
 from chainvest.chains.diagnosis import ChainDiagnosis, LinkDiagnosis, local_enterprises
 from chainvest.chains.models import Chain, Link, Stage
+from chainvest.chains.snapshots import gap_fills
 from chainvest.reports import chains as reports
 
 
@@ -62,3 +63,16 @@ def panel_context(chain: Chain, link: Link, diagnosis: LinkDiagnosis) -> dict[st
         "enterprise_total": enterprises.count(),
         "link_projects": reports.pipeline_projects(link),
     }
+
+
+def fills(chain: Chain) -> list[dict[str, Any]]:
+    """The chain's gaps that moved on, newest month first, from the monthly snapshots."""
+    return [
+        {
+            "fill": fill,
+            "from_label": reports.status_label(fill.from_status),
+            "to_label": reports.status_label(fill.to_status),
+            "to_tag": reports.STATUS_TAGS.get(fill.to_status, "info"),
+        }
+        for fill in reversed(gap_fills(chain))
+    ]

@@ -87,9 +87,19 @@ def node_size(local_count: int) -> int:
     return min(56, 18 + round(6 * local_count**0.5))
 
 
+def _widen(nodes: list[dict]) -> None:
+    """Spread the three columns to about the chart's landscape shape: ECharts keeps the
+    graph's aspect ratio, so a tall narrow graph would leave most of the chart empty."""
+    height = max((node["y"] for node in nodes), default=0)
+    spread = max(1.0, height / 300)
+    for node in nodes:
+        node["x"] = round(node["x"] * spread)
+
+
 def chain_map_graph(chain: Chain, diagnosis: Any) -> dict[str, Any]:
     """The chain graph with each link coloured by its diagnosed status and sized by presence."""
     graph = chain_graph(chain)
+    _widen(graph["nodes"])
     by_link = {str(link.link_id): link for link in diagnosis.links}
     for node in graph["nodes"]:
         link = by_link.get(node["id"])

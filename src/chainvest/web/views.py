@@ -111,6 +111,7 @@ def chain_detail(request: HttpRequest, code: str) -> HttpResponse:
         "graph": charts.chain_map_graph(chain, diagnosis),
         "stages": chain_map.link_list(diagnosis),
         "counts": chain_map.legend(diagnosis),
+        "fills": chain_map.fills(chain),
         "projects": projects,
     }
     selected = chain_map.selected_link(request.GET.get("link"), chain, diagnosis)
