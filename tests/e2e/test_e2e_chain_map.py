@@ -67,7 +67,9 @@ def test_clicking_a_missing_link_on_the_graph_opens_its_panel(
     panel.locator("[data-testid=link-status]").wait_for()
     assert panel.locator("[data-testid=link-status]").inner_text() == "缺失环节"
     assert missing.name in panel.locator("h3").inner_text()
-    assert "精准招商目标推荐尚未上线" in panel.inner_text()
+    # The best targets load into the panel by htmx once it is open.
+    panel.locator("[data-testid=best-targets] [data-testid=targets]").wait_for()
+    assert "候选外地企业" in panel.locator("[data-testid=best-targets]").inner_text()
     assert page.url.endswith(f"?link={missing.link_id}")
     entry = page.locator(f'.link-list a[data-link-id="{missing.link_id}"]')
     assert entry.get_attribute("aria-current") == "true"

@@ -69,3 +69,12 @@ def can_write_counting_rules(user) -> bool:
 def can_issue_instruction(user) -> bool:
     """领导督办: the one thing a leader writes (besides reading everything); admins may too."""
     return role_of(user) in {Role.LEADER, Role.ADMIN}
+
+
+def can_convert_target(user, county_id: int | None) -> bool:
+    """Turning a recommended target into an engagement or a lead (精准招商): the bureau's
+    analysts and admins for any county; an officer only for their own county."""
+    role = role_of(user)
+    if role in {Role.ADMIN, Role.ANALYST}:
+        return True
+    return role == Role.OFFICER and officer_covers(user, county_id, None)

@@ -8,6 +8,7 @@ from chainvest.web import (
     urls_profile,
     urls_search,
     urls_signing,
+    urls_targets,
     views,
 )
 
@@ -41,3 +42,6 @@ urlpatterns += urls_signing.urlpatterns
 urlpatterns += urls_chains.urlpatterns
 # Reading news reports into draft events.
 urlpatterns += urls_news.urlpatterns
+
+# 精准招商: a link's targets and their conversion.
+urlpatterns += urls_targets.urlpatterns
