@@ -217,7 +217,9 @@ def raw_eci_pci(
     vector = _second_eigenvector(inner, np.sqrt(1.0 / diversity[rows]), half_p) * half_p
     vector /= np.linalg.norm(vector)
     region_k = (inner @ vector) / diversity[rows]
-    sign = np.sign(np.corrcoef(diversity[rows], region_k)[0, 1]) if region_k.std() else 1.0
+    # Equal diversities leave nothing to correlate with (corrcoef would divide by zero).
+    varied = region_k.std() and diversity[rows].std()
+    sign = np.sign(np.corrcoef(diversity[rows], region_k)[0, 1]) if varied else 1.0
     sign = 1.0 if not sign or np.isnan(sign) else sign  # no direction to prefer
     kc[rows], kp[cols] = sign * region_k, sign * vector
     return kc, kp

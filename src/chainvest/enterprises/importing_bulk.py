@@ -73,11 +73,12 @@ INDEX_REBUILD_MIN_ROWS = 50_000
 
 
 def _rows_upper_bound(cursor: Any, model: Any) -> int:
-    # MAX of the key is one B-tree descent where COUNT(*) scans; deleted rows only overcount.
+    # MAX and MIN of the key are two B-tree descents where COUNT(*) scans; deleted rows only
+    # overcount. MIN matters on PostgreSQL, whose sequences never restart after a rollback.
     quote = connection.ops.quote_name
+    pk = quote(model._meta.pk.column)
     cursor.execute(
-        f"SELECT COALESCE(MAX({quote(model._meta.pk.column)}), 0) "
-        f"FROM {quote(model._meta.db_table)}"
+        f"SELECT COALESCE(MAX({pk}) - MIN({pk}) + 1, 0) FROM {quote(model._meta.db_table)}"
     )
     return cursor.fetchone()[0]
 
