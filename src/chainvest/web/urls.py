@@ -3,6 +3,7 @@ from django.urls import path
 
 from chainvest.web import (
     urls_chains,
+    urls_events,
     urls_import,
     urls_news,
     urls_profile,
@@ -45,3 +46,6 @@ urlpatterns += urls_news.urlpatterns
 
 # 精准招商: a link's targets and their conversion.
 urlpatterns += urls_targets.urlpatterns
+
+# 一月一主题 and each event's invitation list.
+urlpatterns += urls_events.urlpatterns
