@@ -134,11 +134,9 @@ def add_invitee(
         raise ValidationError({"enterprise": "请选择企业库中已有的企业"})
     twin = event.invitations.filter(enterprise=enterprise).first()
     if twin is not None:
-        raise ValidationError(
-            {
-                "enterprise": f"{enterprise.name}已在邀请名单中（{twin.get_status_display()}），不重复添加"
-            }
-        )
+        status = twin.get_status_display()
+        message = f"{enterprise.name}已在邀请名单中（{status}），不重复添加"
+        raise ValidationError({"enterprise": message})
     _check_officer(officer)
     invitation = Invitation(
         event=event,
