@@ -132,7 +132,9 @@ def _clean_host(fields: dict[str, Any]) -> tuple[Region | None, Park | None]:
         raise ValidationError({"host_county": "承办地应为县市"})
     if park is not None and county is not None and park.region_id != county.pk:
         raise ValidationError({"host_park": f"{park.name}不在{county.name}"})
-    return (county or (park.region if park else None)), park
+    if county is None and park is not None and park.region.level == "county":
+        county = park.region  # a park counts for the county it lies in
+    return county, park
 
 
 def _clean_date(month: PlanMonth, day: dt.date | None) -> dt.date | None:

@@ -55,7 +55,7 @@ class MonthForm(ChineseForm):
         self.fields["chains"].queryset = Chain.objects.order_by("cluster__order", "order", "code")
         self.fields["clusters"].queryset = Cluster.objects.all()
         self.fields["host_county"].queryset = counties()
-        self.fields["host_park"].queryset = Park.objects.filter(region__in=counties())
+        self.fields["host_park"].queryset = Park.objects.order_by("code")
 
 
 class HeldForm(ChineseForm):
