@@ -104,8 +104,8 @@ def test_a_park_in_another_county_is_refused(plan, cast, changji):
     park = Park.objects.create(code="ml", name="木垒园区", short_name="木垒园", level="other",
                                region=changji["mulei"])  # fmt: skip
     with pytest.raises(ValidationError) as exc:
-        set_month_theme(cast["analyst"], month(plan, 4),
-                        {"theme": "风电", "host_county": changji["qitai"], "host_park": park})  # fmt: skip
+        fields = {"theme": "风电", "host_county": changji["qitai"], "host_park": park}
+        set_month_theme(cast["analyst"], month(plan, 4), fields)
     assert "不在奇台县" in exc.value.message_dict["host_park"][0]
 
 
