@@ -8,8 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import load_workbook
 
 from chainvest.chains import targeting
-from chainvest.chains.models import Chain, Cluster, Link
-from chainvest.enterprises.models import Enterprise, EnterpriseLink, EnterpriseRelation
 from chainvest.events.invitation_services import (
     add_invitee,
     invite_targets,
@@ -18,8 +16,6 @@ from chainvest.events.invitation_services import (
     update_invitation,
 )
 from chainvest.events.models import Invitation, InvitationStatus
-from chainvest.events.services import create_event_plan, mark_month_held, set_month_theme
-from chainvest.regions.models import Region, RegionLevel
 from chainvest.reports.exports import invitations_xlsx
 from chainvest.reports.kpis import Scope, kpi_figures
 from chainvest.reports.queries import invitation_outcome
@@ -34,31 +30,7 @@ def _fresh_pool():
 
 @pytest.fixture
 def world(cast, changji):
-    """A wind chain whose resin link nobody here fills; two resin makers elsewhere (one supplies
-    our blade leader); an August event held for the plan's wind month."""
-    elsewhere = Region.objects.create(code="320100", name="南京市", level=RegionLevel.CITY)
-    chain = Chain.objects.create(
-        code="wind-power", name="风电装备", cluster=Cluster.objects.create(code="ne", name="新能源")
-    )
-    resin = Link.objects.create(chain=chain, code="resin", name="树脂", stage="upstream")
-    blade = Link.objects.create(chain=chain, code="blade", name="叶片", stage="midstream")
-    leader = Enterprise.objects.create(
-        name="本地叶片链主", region=changji["changji"], is_chain_leader=True
-    )
-    EnterpriseLink.objects.create(enterprise=leader, link=blade, source="manual")
-    big = Enterprise.objects.create(name="外地树脂大厂", region=elsewhere,
-                                    registered_capital_wan=90000)  # fmt: skip
-    partner = Enterprise.objects.create(name="外地树脂伙伴", region=elsewhere,
-                                        registered_capital_wan=500)  # fmt: skip
-    for e in (big, partner):
-        EnterpriseLink.objects.create(enterprise=e, link=resin, source="auto", confidence=0.8)
-    EnterpriseRelation.objects.create(source=partner, target=leader, kind="supplies")
-    event = f.event("风电专场推介会", D(2023, 8, 18))
-    plan = create_event_plan(cast["analyst"], 2023, changji["prefecture"])
-    slot = plan.months.get(month=8)
-    set_month_theme(cast["analyst"], slot, {"theme": "风电装备", "chains": [chain]})
-    mark_month_held(cast["analyst"], slot, event)
-    return {"event": event, "chain": chain, "resin": resin, "big": big, "partner": partner}
+    return f.wind_gap_event(cast, changji)
 
 
 def names(event) -> list[str]:
