@@ -1,0 +1,45 @@
+"""The demo's 2023 一月一主题 plan: twelve months, the held ones linked to the four events, their
+figures those of the events' signing records."""
+
+from django.urls import reverse
+
+from chainvest.events.models import Event, EventPlan, PlanStatus
+from chainvest.reports.queries import event_figures, plan_months
+from tests.web import factories as f
+
+
+def test_the_2023_plan_has_twelve_months_and_four_held(demo):
+    plan = EventPlan.objects.get(year=2023, owner__code="652300")
+    assert not plan.is_demo and "一月一主题" in plan.title
+    rows = plan_months(plan)
+    assert [r.month.month for r in rows] == list(range(1, 13))
+    held = {
+        r.month.month: r.month.event.sequence for r in rows if r.month.status == PlanStatus.HELD
+    }
+    assert held == {4: 1, 5: 2, 6: 3, 8: 4}
+    assert all(r.month.is_demo for r in rows if r.month.month != 8)
+    assert not rows[7].month.is_demo
+
+
+def test_held_months_carry_their_events_figures(demo):
+    rows = plan_months(EventPlan.objects.get(year=2023))
+    august = rows[7].figures
+    assert (august.signed_count, august.investment.text) == (17, "1,026亿元")
+    for row in (r for r in rows if r.figures):
+        expected = event_figures(row.month.event)
+        assert (row.figures.signed_count, row.figures.investment) == (
+            expected.signed_count, expected.investment
+        )  # fmt: skip
+    assert sum(r.figures.signed_count for r in rows if r.figures) == sum(
+        event_figures(e).signed_count for e in Event.objects.in_year(2023)
+    )
+
+
+def test_the_plan_page_marks_demo_months_and_shows_augusts_event(client, demo):
+    from chainvest.accounts.services import create_user
+
+    create_user("t_reader", f.PASSWORD, "leader")
+    html = f.signed_in(client, "t_reader").get(reverse("web:event_plan", args=[2023])).content
+    html = html.decode()
+    assert html.count('title="示例数据，仅作演示"') == 11  # every month but August
+    assert "签约项目17个，总投资1,026亿元" in html and "取消原因：示例" in html
