@@ -43,3 +43,21 @@ def test_the_plan_page_marks_demo_months_and_shows_augusts_event(client, demo):
     html = html.decode()
     assert html.count('title="示例数据，仅作演示"') == 11  # every month but August
     assert "签约项目17个，总投资1,026亿元" in html and "取消原因：示例" in html
+
+
+def test_the_fourth_events_invitation_list_converts_three_of_six(demo):
+    from chainvest.reports.kpis import Scope, kpi_figures
+    from chainvest.reports.queries import invitation_outcome
+
+    event = Event.objects.get(sequence=4, date__year=2023)
+    rows = kpi_figures(Scope(event_id=event.pk))["signed"].rows
+    outcome = invitation_outcome(event, rows)
+    assert (outcome.total, outcome.attended, outcome.signed) == (6, 4, 3)
+    assert outcome.rate_text == "50.0%"
+    assert all(i.is_demo for i, _ in outcome.rows)
+    signed = sorted(i.enterprise.name for i, did in outcome.rows if did)
+    assert signed == [
+        "中车山东风电有限公司",
+        "武汉禾元生物科技股份有限公司",
+        "江西联晟电子股份有限公司",
+    ]

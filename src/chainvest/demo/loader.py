@@ -39,7 +39,15 @@ from chainvest.enterprises.models import (
     EnterpriseRelation,
     RelationKind,
 )
-from chainvest.events.models import Event, EventPlan, PlanMonth, PlanStatus
+from chainvest.events.models import (
+    Event,
+    EventPlan,
+    Invitation,
+    InvitationSource,
+    InvitationStatus,
+    PlanMonth,
+    PlanStatus,
+)
 from chainvest.projects.models import (
     STAGE_DATE_FIELD,
     STAGE_ORDER,
@@ -137,6 +145,7 @@ def load_demo(data_dir: Path | None = None) -> dict:
         created["chain_leaders"] = _load_leaders(files["chains"], look)
         created["signings"] = _load_signings(files["projects"], look)
         created["event_plans"], created["plan_months"] = _load_plans(files["plans"], look)
+        created["invitations"] = _load_invitations(files["plans"], look)
     return {"created": created, "new_users": new_users}
 
 
@@ -418,6 +427,34 @@ def _plan_month(rec: Record, plans: dict, look: Lookups) -> bool:
     codes = dict(Cluster.objects.values_list("code", "id"))
     slot.clusters.set([look.find(codes, c, "产业集群代码", rec) for c in rec.get("clusters", [])])
     return True
+
+
+def _load_invitations(doc: dict, look: Lookups) -> int:
+    """Invitation lists keyed by (event, enterprise); the county's officer is responsible."""
+    existing = set(Invitation.objects.values_list("event_id", "enterprise_id"))
+    new = []
+    for rec in records(doc, "invitations"):
+        event = look.find(look.events, rec.require("event"), "活动键", rec)
+        enterprise = look.find(look.enterprises, rec.require("enterprise"), "企业键", rec)
+        if rec.require("status") not in InvitationStatus.values:
+            raise DemoDataError(f"{rec.where}：未知的邀请状态「{rec.data['status']}」")
+        if (event.pk, enterprise) in existing:
+            continue
+        existing.add((event.pk, enterprise))
+        county = look.find(look.regions, rec.get("county"), "区划代码", rec)
+        new.append(
+            Invitation(
+                event=event,
+                enterprise_id=enterprise,
+                source=InvitationSource.MANUAL,
+                reason=rec.get("reason", ""),
+                status=rec.data["status"],
+                officer=look.officers.get(county),
+                is_demo=rec.is_demo,
+            )
+        )
+    bulk_create_with_history(new, Invitation, default_change_reason=HISTORY_REASON)
+    return len(new)
 
 
 # --- projects ------------------------------------------------------------------------------

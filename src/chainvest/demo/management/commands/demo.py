@@ -21,6 +21,7 @@ LABELS = {
     "signings": "签约登记",
     "event_plans": "年度活动计划",
     "plan_months": "计划月份",
+    "invitations": "活动邀请",
 }
 
 
