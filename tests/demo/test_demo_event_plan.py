@@ -61,3 +61,14 @@ def test_the_fourth_events_invitation_list_converts_three_of_six(demo):
         "武汉禾元生物科技股份有限公司",
         "江西联晟电子股份有限公司",
     ]
+
+
+def test_the_fourth_events_page_shows_the_list_and_its_conversion(client, demo):
+    from chainvest.accounts.services import create_user
+
+    create_user("t_reader", f.PASSWORD, "leader")
+    event = Event.objects.get(sequence=4, date__year=2023)
+    html = f.signed_in(client, "t_reader").get(reverse("web:event", args=[event.pk]))
+    html = html.content.decode()
+    assert "邀请企业6家，出席4家，活动现场签约3家，签约转化率50.0%" in html
+    assert "2023年8月 · 装备制造、生物医药" in html
