@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from chainvest.accounts.models import Role
 from chainvest.accounts.permissions import (
     can_read,
+    can_write_chains,
     can_write_events,
     can_write_project,
     require,
@@ -105,6 +106,7 @@ def chain_list(request: HttpRequest) -> HttpResponse:
             "clusters": clusters,
             "statuses": [chain_reports.STATUS_LABELS[s] for s in chain_reports.STATUSES],
             "overview": overview,
+            "may_edit": can_write_chains(request.user),
         },
     )
 
@@ -126,6 +128,7 @@ def chain_detail(request: HttpRequest, code: str) -> HttpResponse:
         "counts": chain_map.legend(diagnosis),
         "fills": chain_map.fills(chain),
         "projects": projects,
+        "may_edit": can_write_chains(request.user),
     }
     selected = chain_map.selected_link(request.GET.get("link"), chain, diagnosis)
     if selected:
