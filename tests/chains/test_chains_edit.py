@@ -226,6 +226,8 @@ def test_edit_keeps_snapshots_pointing_at_the_same_links(loaded):
         row["name"] += "（改）"
     edit_chain(chain, form, loaded["admin"])
     assert set(chain.snapshots.first().links.values_list("link_id", flat=True)) == pointed
+    reason = chain.history.first().history_change_reason
+    assert len(reason) == 100 and reason.startswith("编辑：修改环节") and reason.endswith("…")
 
 
 @pytest.mark.parametrize(

@@ -45,12 +45,21 @@ class _FlowMap(dict):
     """A mapping written inline, as the files write flows: {from: a, to: b}."""
 
 
+class _Quoted(str):
+    """A string written in double quotes, as the files write sources and industry codes."""
+
+
 class _TemplateDumper(yaml.SafeDumper):
-    pass
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        # Lists nested in a mapping are indented, as in the hand-written files.
+        return super().increase_indent(flow, False)
 
 
 _TemplateDumper.add_representer(
     _Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True)
+)
+_TemplateDumper.add_representer(
+    _Quoted, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", v, style='"')
 )
 _TemplateDumper.add_representer(
     _FlowMap, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), True)
@@ -59,8 +68,9 @@ _TemplateDumper.add_representer(
 
 def _inline(node: dict) -> dict:
     out = {**node}
-    for key in ("products", "keywords", "industry_codes"):
+    for key in ("products", "keywords"):
         out[key] = _Flow(node[key])
+    out["industry_codes"] = _Flow(_Quoted(code) for code in node["industry_codes"])
     if node.get("children"):
         out["children"] = [_inline(child) for child in node["children"]]
     return out
@@ -71,6 +81,7 @@ def export_chain_template(chain: Chain) -> str:
     data = export_chain(chain)
     data["links"] = [_inline(node) for node in data["links"]]
     data["flows"] = [_FlowMap(flow) for flow in data["flows"]]
+    data["sources"] = [_Quoted(line) for line in data["sources"]]
     for key in ("chiefs", "leaders"):
         if key in data:
             data[key] = [_FlowMap(item) for item in data[key]]
