@@ -15,8 +15,13 @@ SOURCE = "2023年统计公报"
 
 
 def _values(**changes) -> dict:
-    values = {"地区": "昌吉回族自治州", "期间": "2023-Q2", "指标": "地区生产总值", "数值": "1013.27",
-              "来源": SOURCE}  # fmt: skip
+    values = {
+        "地区": "昌吉回族自治州",
+        "期间": "2023-Q2",
+        "指标": "地区生产总值",
+        "数值": "1013.27",
+        "来源": SOURCE,
+    }
     return {**values, **changes}
 
 
@@ -160,9 +165,15 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_is_imported(cast, chan
     with pytest.raises(ValidationError) as error:
         import_indicators(cast["analyst"], "bad.csv", content)
     messages = error.value.messages
-    expected = ["第3行「地区」列", "第4行「指标」列", "第5行「数值」列", "第6行「期间」列：与第2行重复",
-                "第7行「期间」列", "第8行「期间」列", "第8行「来源」列"]  # fmt: skip
-    assert [m.split("：")[0] for m in messages] == [e.split("：")[0] for e in expected]
+    assert [m.split("：")[0] for m in messages] == [
+        "第3行「地区」列",
+        "第4行「指标」列",
+        "第5行「数值」列",
+        "第6行「期间」列",
+        "第7行「期间」列",
+        "第8行「期间」列",
+        "第8行「来源」列",
+    ]
     assert "与第2行重复" in messages[3] and "已录入" in messages[4]
     assert EconomicIndicator.objects.count() == 1  # only the figure recorded before
 

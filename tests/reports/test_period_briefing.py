@@ -41,7 +41,9 @@ def world(cast, changji):
          "agreed": "3亿元", "chain_id": wind.id},
         lead_date=D(2023, 7, 1),
     )  # fmt: skip
-    transition_project(cast["admin"], item, "signed", {"negotiating": D(2023, 8, 2), "signed": D(2023, 8, 2)})  # noqa: E501
+    transition_project(
+        cast["admin"], item, "signed", {"negotiating": D(2023, 8, 2), "signed": D(2023, 8, 2)}
+    )  # noqa: E501
     dates = {"registered": D(2023, 8, 20), "construction": D(2023, 8, 20)}
     transition_project(cast["admin"], item, "construction", dates)
     f.project(cast["qitai"], changji["qitai"], "老项目", agreed="4亿元", signed=D(2023, 3, 10))
@@ -111,14 +113,18 @@ def test_a_month_without_signings_still_reads(world):
 def test_command_writes_the_period_xlsx_and_docx(world, tmp_path):
     xlsx, docx = tmp_path / "q3.xlsx", tmp_path / "q3.docx"
     out = io.StringIO()
-    call_command("report", "period", "2023-Q3", "--xlsx", str(xlsx), "--docx", str(docx), stdout=out)  # noqa: E501
+    call_command(
+        "report", "period", "2023-Q3", "--xlsx", str(xlsx), "--docx", str(docx), stdout=out
+    )  # noqa: E501
     assert load_workbook(xlsx)["指标"]["A1"].value.startswith("2023年第3季度招商引资统计")
     assert Document(docx).paragraphs[0].text == "2023年第3季度招商引资工作简报"
     assert "简报" in out.getvalue()
 
 
 def test_command_docx_alone_and_bad_period(world, tmp_path):
-    call_command("report", "period", "2023-08", "--docx", str(tmp_path / "m.docx"), stdout=io.StringIO())  # noqa: E501
+    call_command(
+        "report", "period", "2023-08", "--docx", str(tmp_path / "m.docx"), stdout=io.StringIO()
+    )  # noqa: E501
     assert (tmp_path / "m.docx").exists()
     with pytest.raises(CommandError, match="报告期"):
         call_command("report", "period", "2023-Q5", "--docx", str(tmp_path / "bad.docx"))
