@@ -118,11 +118,15 @@ def test_map_points_carry_each_places_figures(client, board, changji, who):
     assert points["奇台县"]["url"] == reverse("web:projects") + "?county=652325"
 
 
-def test_map_colour_is_the_worst_alert_of_the_places_projects(client, board):
+def test_map_colour_and_alerts_come_from_the_places_projects(client, board, changji):
     points = {p["name"]: p for p in _data(_html(client, "leader"))["places"]}
+    landing = kpi_figures(Scope(year=2023, county_id=changji["qitai"].id))["landing"].value
+    assert points["奇台县"]["landingPct"] == landing
+    assert points["昌吉市"]["landingPct"] is None  # nothing signed: drawn grey
     qitai = [alert_for(p).level for p in Project.objects.filter(county__code="652325")]
     assert points["奇台县"]["level"] == max(qitai, key=LEVELS.get)
-    assert points["昌吉市"]["level"] == "green"  # nothing signed there
+    assert points["奇台县"]["flagged"] == sum(1 for level in qitai if level != "green")
+    assert (points["昌吉市"]["level"], points["昌吉市"]["flagged"]) == ("green", 0)
     assert 'data-chart="place-map"' in _html(client, "leader")
 
 

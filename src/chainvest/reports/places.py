@@ -31,7 +31,9 @@ class Place:
     investment_wan: Decimal = Decimal(0)
     investment_text: str = "0亿元"
     landing: str = "-"
+    landing_pct: float | None = None
     level: str = "green"
+    flagged: int = 0  # projects on a red or yellow alert
 
     @property
     def level_label(self) -> str:
@@ -54,13 +56,14 @@ def _places() -> list[tuple[Place, dict]]:
     return found
 
 
-def _worst(items: list[Counted], levels: dict[int, str]) -> str:
+def _alerts(items: list[Counted], levels: dict[int, str]) -> tuple[str, int]:
+    """The worst alert level among the place's projects, and how many are not green."""
     found = [levels.get(c.project.pk, "green") for c in items]
-    return max(found, key=LEVELS.get, default="green")
+    return max(found, key=LEVELS.get, default="green"), sum(1 for lv in found if lv != "green")
 
 
 def place_figures(scope: Scope, as_of: dt.date | None = None) -> list[Place]:
-    """Each place with its counted signings, investment, 落地率 and worst alert level.
+    """Each place with its counted signings, investment, 落地率 and alerts.
 
     A county's figures include the projects in parks inside it (the project list's county
     filter shows the same rows); a park's are its own projects.
@@ -78,6 +81,7 @@ def place_figures(scope: Scope, as_of: dt.date | None = None) -> list[Place]:
         place.investment_wan = money.min_wan or Decimal(0)
         place.investment_text = money.describe()
         place.landing = figures["landing"].display
-        place.level = _worst(cohort(counted[0], part), levels)
+        place.landing_pct = figures["landing"].value
+        place.level, place.flagged = _alerts(cohort(counted[0], part), levels)
         places.append(place)
     return places

@@ -151,7 +151,9 @@ def place_points(year: int) -> list[dict]:
                 "investment_yi": float(p.investment_wan / 10000),
                 "investment": p.investment_text,
                 "landing": p.landing,
+                "landingPct": p.landing_pct,
                 "level": p.level,
+                "flagged": p.flagged,
                 "levelLabel": p.level_label,
                 "url": f"{reverse('web:projects')}?{query}={p.code}",
             }

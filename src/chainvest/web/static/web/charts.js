@@ -65,25 +65,28 @@
     },
     "place-map": function (points) {
       // A schematic: points at their longitude/latitude on a plain grid, no boundaries.
-      var LEVEL_COLOURS = { green: "#52c41a", yellow: "#faad14", red: "#f5222d" };
+      // Size: signed investment; colour: 落地率 (grey where nothing was signed).
       var most = Math.max.apply(null, points.map(function (p) { return p.investment_yi; }).concat([1]));
       return {
         tooltip: { trigger: "item", formatter: function (p) {
           var d = p.data.point;
           return d.name + "（" + d.kind + "）<br>签约项目 " + d.signed + " 个<br>协议投资 " +
-            d.investment + "<br>落地率 " + d.landing + "<br>" + d.levelLabel + "<br>点击查看项目";
+            d.investment + "<br>落地率 " + d.landing + "<br>预警项目 " + d.flagged + " 个（最高：" +
+            d.levelLabel + "）<br>点击查看项目";
         } },
-        grid: { left: 50, right: 30, bottom: 40, top: 30 },
+        visualMap: { type: "continuous", dimension: 2, min: 0, max: 100, calculable: false,
+          orient: "horizontal", left: "center", bottom: 0, itemHeight: 120, text: ["落地率100%", "0%"],
+          inRange: { color: ["#f5222d", "#faad14", "#52c41a"] }, outOfRange: { color: "#c0c4cc" } },
+        grid: { left: 50, right: 30, bottom: 60, top: 30 },
         xAxis: { type: "value", name: "经度°E", scale: true, splitLine: { lineStyle: { type: "dashed" } } },
         yAxis: { type: "value", name: "纬度°N", scale: true, splitLine: { lineStyle: { type: "dashed" } } },
         series: [{ type: "scatter", cursor: "pointer",
           label: { show: true, position: "right", formatter: function (p) { return p.data.point.name; },
             fontSize: 11 },
           data: points.map(function (d) {
-            return { value: [d.x, d.y], point: d,
+            return { value: [d.x, d.y, d.landingPct === null ? -1 : d.landingPct], point: d,
               symbolSize: 10 + Math.round(30 * Math.sqrt(d.investment_yi / most)),
-              symbol: d.kind === "园区" ? "diamond" : "circle",
-              itemStyle: { color: LEVEL_COLOURS[d.level] || "#909399", opacity: 0.85 } };
+              symbol: d.kind === "园区" ? "diamond" : "circle", itemStyle: { opacity: 0.85 } };
           }) }]
       };
     },
