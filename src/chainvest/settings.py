@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "chainvest.events",
     "chainvest.projects",
     "chainvest.reports",
+    "chainvest.indicators",
     "chainvest.web",
     "chainvest.demo",
 ]

@@ -78,3 +78,8 @@ def can_convert_target(user, county_id: int | None) -> bool:
     if role in {Role.ADMIN, Role.ANALYST}:
         return True
     return role == Role.OFFICER and officer_covers(user, county_id, None)
+
+
+def can_write_indicators(user) -> bool:
+    """Economic indicators are entered or imported by the bureau's analysts and admins."""
+    return role_of(user) in {Role.ADMIN, Role.ANALYST}

@@ -4,6 +4,7 @@ from django.urls import path
 from chainvest.web import (
     urls_chains,
     urls_import,
+    urls_indicators,
     urls_news,
     urls_profile,
     urls_search,
@@ -45,3 +46,6 @@ urlpatterns += urls_news.urlpatterns
 
 # 精准招商: a link's targets and their conversion.
 urlpatterns += urls_targets.urlpatterns
+
+# Economic indicators beside the promotion figures.
+urlpatterns += urls_indicators.urlpatterns
