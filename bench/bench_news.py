@@ -15,7 +15,8 @@ investor. For these quality figures ratio = ours ÷ baseline (higher is better).
 The news_* figures cover all reports; news_tuned_* the reports the rules were written against
 (01–83); news_heldout_* those labelled `split: heldout` (84–109), gathered and labelled after
 all tuning and never tuned on; news_fifth_* the last of them (98–109, `batch: fifth`), gathered
-before the issue-7 round of rules and measured before and after it. data/news/README.md gives each earlier batch's first-run figures.
+before the issue-7 round of rules and measured before and after it. data/news/README.md gives
+each earlier batch's first-run figures.
 `--verbose` lists every report read wrongly (on stderr).
 """
 

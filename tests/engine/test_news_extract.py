@@ -209,7 +209,10 @@ def test_gongji_before_the_count_is_read(gaz):
 
 
 def test_projects_settling_in_at_a_signing_ceremony_are_its_signings(gaz):
-    text = "第九届投资贸易洽谈会重大项目签约仪式昨日举行,共有21个重大项目落户我省,项目总投资达6.4亿美元。"
+    text = (
+        "第九届投资贸易洽谈会重大项目签约仪式昨日举行,"
+        "共有21个重大项目落户我省,项目总投资达6.4亿美元。"
+    )
     assert _figures(text, gaz) == [(21, Decimal(64_000), "USD")]
 
 
