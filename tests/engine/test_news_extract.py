@@ -225,3 +225,14 @@ def test_a_size_bracket_does_not_take_the_total_from_the_signing(gaz):
         (12, Decimal(800_000), "CNY"),
         (15, Decimal(1_663_000), "CNY"),
     ]
+
+
+def test_a_total_dated_to_its_own_day_is_a_signing_beside_the_counted_one(gaz):
+    text = (
+        "5月12日下午,在州重点项目签约仪式上,见证了该县与三家公司签约仪式,签约额总计35.6亿元。"
+        "展会期间,该县代表团积极与企业对接洽谈,展会现场促成签约项目3个。"
+    )
+    assert sorted(_figures(text, gaz), key=str) == [
+        (3, None, None),
+        (None, Decimal(356_000), "CNY"),
+    ]

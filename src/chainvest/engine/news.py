@@ -255,7 +255,7 @@ _FIRMS = _COUNT_PATTERNS[-1]  # counts companies: used only when no project coun
 _TOTAL_WORDS = re.compile(
     r"(?:总投资额?|投资总额|总金额|签约金额|签约总金额|签约总额|签约额|合同额|协议额|协议金额|协议总金额|协议投资|"
     r"协议总投资|合同金额|合同总金额|合同投资|计划投资|总额|投资额|金额|涉及投资|总投资约?|引资总?额?)"
-    r"(?:达|为|约|共|合计|近|折合)*(?:人民币)?$"
+    r"(?:达|为|约|共|合计|共计|总计|近|折合)*(?:人民币)?$"
 )
 _AMOUNT_ONLY = re.compile(rf"{_SIGN}(?:总)?(?:金额|总额|资金|额)")
 _NOT_INVESTMENT = re.compile(
@@ -794,6 +794,14 @@ def _regional_view(mentions: list[Mention], gaz: Gazetteer | None) -> list[Menti
     return [m for m in mentions if m not in wide and m.count not in wide_counts]
 
 
+def _on_its_own_day(m: Mention, events: list[EventDraft]) -> bool:
+    """A total dated to a day none of the counted signings is on ("8月31日…签约额总计89.58亿元"
+    beside "展会期间…促成签约项目4个") is a signing of its own."""
+    day = _day(m.sentence)
+    days = {_day(x.sentence) for e in events for x in e.mentions} - {None}
+    return day is not None and day not in days
+
+
 def group_mentions(mentions: list[Mention], gaz: Gazetteer | None = None) -> list[EventDraft]:
     """Mentions stating the same figures are one event (several articles on one ceremony);
     shares of an event and totals without a count stated beside counted ones are not events."""
@@ -817,7 +825,10 @@ def group_mentions(mentions: list[Mention], gaz: Gazetteer | None = None) -> lis
     for m in (m for m in mentions if m.count is None):
         same = (e for e in events if e.investment and _same_money(e.investment, m.total))
         home = next(same, None)
-        if home is None and not counted:
+        if home is None and counted and _on_its_own_day(m, events):
+            home = EventDraft()
+            events.append(home)
+        elif home is None and not counted:
             home = next((e for e in events if _compatible(e, m)), None) or EventDraft()
             if home not in events:
                 events.append(home)
@@ -848,6 +859,8 @@ def _merge_same_day(events: list[EventDraft]) -> None:
         if ev.signed_count is not None:
             continue
         twin = next((e for e in events if e is not ev and e.date == ev.date and ev.date), None)
+        if twin is not None and _on_its_own_day(ev.mentions[0], [twin]):
+            continue
         if twin is not None and _same_money(twin.investment, ev.investment):
             twin.investment = twin.investment or ev.investment
             twin.evidence += [t for t in ev.evidence if t not in twin.evidence]
