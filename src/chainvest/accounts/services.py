@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from chainvest.accounts.models import Profile, Role
@@ -14,9 +15,13 @@ def create_user(
     park: Park | None = None,
     display_name: str = "",
 ):
-    """A user with a role; officers must name the county or park they answer for."""
+    """A user with a role; officers must name the county or park they answer for.
+
+    The password must pass AUTH_PASSWORD_VALIDATORS (ValidationError, in Chinese, if not).
+    """
     if role not in Role.values:
         raise ValueError(f"未知角色：{role}")
+    validate_password(password, get_user_model()(username=username, first_name=display_name))
     user = get_user_model().objects.create_user(
         username=username,
         password=password,
