@@ -46,7 +46,12 @@ def test_first_load_reports_what_it_created(db):
 
 
 def test_demo_users_sign_in_with_the_demo_password(demo):
-    assert authenticate(RequestFactory().post("/login/"), username="qitai", password=settings.DEMO_PASSWORD) is not None
+    assert (
+        authenticate(
+            RequestFactory().post("/login/"), username="qitai", password=settings.DEMO_PASSWORD
+        )
+        is not None
+    )
 
 
 def test_demo_command_prints_logins_only_when_it_creates_them(db):

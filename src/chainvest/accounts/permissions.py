@@ -78,3 +78,8 @@ def can_convert_target(user, county_id: int | None) -> bool:
     if role in {Role.ADMIN, Role.ANALYST}:
         return True
     return role == Role.OFFICER and officer_covers(user, county_id, None)
+
+
+def can_manage_token(user, token) -> bool:
+    """An API token is its owner's to revoke; administrators may revoke anyone's."""
+    return role_of(user) == Role.ADMIN or token.user_id == user.pk

@@ -24,6 +24,7 @@ from chainvest.reports.kpis import (
     counted_projects,
     kpi_figures,
 )
+from chainvest.spreadsheets import SAFE_STRINGS
 
 
 def _yi(money: Money | None) -> float | str:
@@ -37,7 +38,7 @@ class _Book:
     """An xlsxwriter workbook with the three cell formats the reports use."""
 
     def __init__(self, out: IO[bytes]) -> None:
-        self.wb = xlsxwriter.Workbook(out, {"in_memory": True})
+        self.wb = xlsxwriter.Workbook(out, {"in_memory": True, **SAFE_STRINGS})
         self.title = self.wb.add_format({"bold": True, "font_size": 14})
         self.head = self.wb.add_format({"bold": True, "align": "center", "bg_color": "#f8f8f9"})
         self.wrap = self.wb.add_format({"text_wrap": True, "valign": "top"})

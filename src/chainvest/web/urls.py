@@ -9,6 +9,7 @@ from chainvest.web import (
     urls_search,
     urls_signing,
     urls_targets,
+    urls_tokens,
     views,
 )
 
@@ -45,3 +46,6 @@ urlpatterns += urls_news.urlpatterns
 
 # 精准招商: a link's targets and their conversion.
 urlpatterns += urls_targets.urlpatterns
+
+# API tokens (访问令牌): list, create, revoke.
+urlpatterns += urls_tokens.urlpatterns
