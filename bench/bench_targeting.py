@@ -10,7 +10,8 @@ precomputed as columns (so the database does *less* work than the engine, which 
 fit from the assignments), an index on link_id, `ORDER BY <weighted score> DESC LIMIT 50`.
 The ratio is measured on the same pool size (CHAINVEST_BENCH_TARGETS_SQL_N, default N; loading
 10 M rows into SQLite takes several minutes on these shared machines, so a smaller value gives a
-quicker run) with ours timed again on exactly that pool; the line says which size. The two rankings are checked to agree.
+quicker run) with ours timed again on exactly that pool; the line says which size. The two
+rankings are checked to agree.
 """
 
 import os

@@ -16,6 +16,7 @@ from chainvest.engine.text import Money
 from chainvest.reports.briefing import EventReport, chinese_date
 from chainvest.reports.kpis import FIGURE_KEYS
 from chainvest.reports.periodic import GroupRow, period_bounds, period_report
+from chainvest.spreadsheets import SAFE_STRINGS
 
 __all__ = ["event_docx", "event_xlsx", "period_bounds", "periodic_docx", "periodic_xlsx"]
 
@@ -31,7 +32,7 @@ class _Book:
     """An xlsxwriter workbook with the three cell formats the reports use."""
 
     def __init__(self, out: IO[bytes]) -> None:
-        self.wb = xlsxwriter.Workbook(out, {"in_memory": True})
+        self.wb = xlsxwriter.Workbook(out, {"in_memory": True, **SAFE_STRINGS})
         self.title = self.wb.add_format({"bold": True, "font_size": 14})
         self.head = self.wb.add_format({"bold": True, "align": "center", "bg_color": "#f8f8f9"})
         self.wrap = self.wb.add_format({"text_wrap": True, "valign": "top"})

@@ -10,6 +10,7 @@ from chainvest.web import (
     urls_search,
     urls_signing,
     urls_targets,
+    urls_tokens,
     views,
 )
 
@@ -49,3 +50,5 @@ urlpatterns += urls_targets.urlpatterns
 
 # Economic indicators beside the promotion figures.
 urlpatterns += urls_indicators.urlpatterns
+# API tokens (访问令牌): list, create, revoke.
+urlpatterns += urls_tokens.urlpatterns
