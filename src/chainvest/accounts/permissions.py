@@ -95,3 +95,13 @@ def can_update_invitation(user, invitation) -> bool:
     if can_write_invitations(user):
         return True
     return role_of(user) == Role.OFFICER and invitation.officer_id == user.pk
+
+
+def can_write_indicators(user) -> bool:
+    """Economic indicators are entered or imported by the bureau's analysts and admins."""
+    return role_of(user) in {Role.ADMIN, Role.ANALYST}
+
+
+def can_manage_token(user, token) -> bool:
+    """An API token is its owner's to revoke; administrators may revoke anyone's."""
+    return role_of(user) == Role.ADMIN or token.user_id == user.pk

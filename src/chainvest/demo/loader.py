@@ -48,6 +48,7 @@ from chainvest.events.models import (
     PlanMonth,
     PlanStatus,
 )
+from chainvest.indicators.services import load_demo_indicators
 from chainvest.projects.models import (
     STAGE_DATE_FIELD,
     STAGE_ORDER,
@@ -146,7 +147,13 @@ def load_demo(data_dir: Path | None = None) -> dict:
         created["signings"] = _load_signings(files["projects"], look)
         created["event_plans"], created["plan_months"] = _load_plans(files["plans"], look)
         created["invitations"] = _load_invitations(files["plans"], look)
+        created["indicators"] = _load_indicators(data_dir / "indicators.csv")
     return {"created": created, "new_users": new_users}
+
+
+def _load_indicators(path: Path) -> int:
+    """经济指标: published figures with their source, the rest marked 示例 (a 示例 column)."""
+    return load_demo_indicators(path) if path.exists() else 0
 
 
 def load_demo_history() -> int:
