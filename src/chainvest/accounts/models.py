@@ -62,6 +62,11 @@ class ApiTokenQuerySet(models.QuerySet):
     def live(self) -> "ApiTokenQuerySet":
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
+    def holder(self, raw: str):
+        """The active user a live raw token belongs to, or None."""
+        found = self.live().select_related("user").filter(key_hash=hash_token(raw)).first()
+        return found.user if found and found.user.is_active else None
+
 
 class ApiToken(models.Model):
     """A bearer token for the API; only its hash is stored, so a leaked database leaks no token."""
