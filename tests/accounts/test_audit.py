@@ -6,17 +6,21 @@ import io
 
 import pytest
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 from simple_history.models import registered_models
 
 from chainvest.accounts.audit import AuditFilter, all_sources, audit_rows
+from chainvest.accounts.models import AuditEntry
 from chainvest.accounts.permissions import ROUTE_RULES
+from chainvest.enterprises.classification import assign_manually, remove_assignment
 from chainvest.enterprises.duplicates import detect_all
 from chainvest.enterprises.importing import import_file
-from chainvest.enterprises.models import DuplicateCandidate
+from chainvest.enterprises.models import DuplicateCandidate, LinkExclusion
 from chainvest.enterprises.services import merge_enterprises
+from chainvest.projects.models import Engagement
 from chainvest.projects.services import transition_project
 from tests.enterprises.test_duplicates_factories import enterprise
 from tests.enterprises.test_import_support import industries, row, write_csv
@@ -151,3 +155,29 @@ def test_the_admin_cannot_edit_or_revert_history(settings):
 def test_every_source_is_read_without_error(cast):
     for source in all_sources():
         assert list(source.rows()[:1]) is not None
+
+
+def test_a_hand_made_link_assignment_leaves_an_audit_entry(cast):
+    wind = f.chain()
+    blade = f.link(wind, "blade", "叶片", "midstream")
+    maker = enterprise("新疆天山风电有限公司")
+    assign_manually(cast["analyst"], maker, blade, "年报写明叶片")
+    remove_assignment(cast["analyst"], maker, blade)
+    rows = rows_for("enterprises.Enterprise", user_id=cast["analyst"].pk)
+    assert [r["a_action"] for r in rows] == ["移出环节", "人工指定环节"]
+    assert all(r["a_object"] == str(maker.pk) for r in rows)
+
+
+def test_an_audit_entry_cannot_be_changed_or_deleted(cast):
+    entry = AuditEntry.record(cast["analyst"], cast["analyst"], "测试")
+    entry.summary = "改过"
+    with pytest.raises(PermissionDenied):
+        entry.save()
+    with pytest.raises(PermissionDenied):
+        entry.delete()
+    assert AuditEntry.objects.get().summary == ""
+    assert AuditEntry not in admin.site._registry
+
+
+def test_engagements_and_link_exclusions_keep_history():
+    assert hasattr(Engagement, "history") and hasattr(LinkExclusion, "history")

@@ -215,7 +215,7 @@ NOT_TRACKED = {"sessions.Session", "accounts.ApiToken", "admin.LogEntry"}
 
 def test_every_parameterised_route_has_a_sample():
     unsampled = set()
-    for name, route, namespace, pattern in all_routes():
+    for name, _route, namespace, pattern in all_routes():
         if pattern.pattern.converters and name not in URL_SAMPLES and namespace != "admin":
             unsampled.add(name)
     assert not unsampled, f"Add URL_SAMPLES for: {sorted(unsampled)}"

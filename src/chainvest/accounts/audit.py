@@ -37,6 +37,7 @@ class Source:
     action: Any
     summary: Any
     where: Q = field(default_factory=Q)
+    model_column: str | None = None  # when each row names its own model (AuditEntry)
 
     def rows(self) -> QuerySet:
         model = apps.get_model(self.model_label)
@@ -46,7 +47,9 @@ class Source:
             .annotate(
                 a_at=F(self.at),
                 a_user=F(self.user),
-                a_model=Value(self.key, output_field=text),
+                a_model=F(self.model_column)
+                if self.model_column
+                else Value(self.key, output_field=text),
                 a_object=Cast(self.object_id, text),
                 a_action=self.action,
                 a_summary=Cast(Coalesce(self.summary, Value("")), text),
@@ -143,13 +146,14 @@ def log_sources() -> list[Source]:
             Q(decided_at__isnull=False),
         ),
         Source(
-            "enterprises.LinkExclusion",
-            "enterprises.LinkExclusion",
-            "created_at",
-            "created_by_id",
-            "enterprise_id",
-            _text("排除环节"),
-            F("note"),
+            "accounts.AuditEntry",
+            "accounts.AuditEntry",
+            "at",
+            "user_id",
+            "object_id",
+            F("action"),
+            F("summary"),
+            model_column="model",
         ),
         Source(
             "projects.FollowUp",
@@ -197,7 +201,9 @@ def all_sources() -> list[Source]:
 
 def model_choices() -> list[tuple[str, str]]:
     """(key, 中文名) of every table the trail reads, for the filter."""
-    keys = sorted({s.key for s in all_sources()})
+    named = {s.key for s in all_sources() if not s.model_column}
+    entries = apps.get_model("accounts.AuditEntry").objects.values_list("model", flat=True)
+    keys = sorted(named | set(entries.distinct().order_by()))
     return [(k, str(apps.get_model(k)._meta.verbose_name)) for k in keys]
 
 
@@ -211,6 +217,8 @@ class AuditFilter:
 
 def _narrowed(source: Source, f: AuditFilter) -> QuerySet:
     rows = source.rows()
+    if f.model and source.model_column:
+        rows = rows.filter(a_model=f.model)
     if f.user_id:
         rows = rows.filter(a_user=f.user_id)
     if f.start:
@@ -222,7 +230,7 @@ def _narrowed(source: Source, f: AuditFilter) -> QuerySet:
 
 def audit_rows(f: AuditFilter) -> QuerySet:
     """Every audit row that passes the filter, newest first (a UNION ALL of the sources)."""
-    sources = [s for s in all_sources() if not f.model or s.key == f.model]
+    sources = [s for s in all_sources() if not f.model or s.model_column or s.key == f.model]
     if not sources:
         return apps.get_model("projects.StageChange").objects.none().values(*COLUMNS)
     first, *rest = [_narrowed(s, f) for s in sources]
