@@ -122,6 +122,7 @@ def world(cast, changji, settings, tmp_path):
         "evidence": evidence,
         "instruction": instruction,
         "qitai": changji["qitai"],
+        "token": ApiToken.issue(cast["qitai"])[0],
     }
 
 
@@ -131,6 +132,9 @@ URL_SAMPLES = {
     "web:chain_link": lambda w: {"code": w["chain"].code, "link_id": w["link"].pk},
     "web:chain_xlsx": lambda w: {"code": w["chain"].code},
     "web:chain_docx": lambda w: {"code": w["chain"].code},
+    "web:chain_template": lambda w: {"code": w["chain"].code},
+    "web:chain_edit": lambda w: {"code": w["chain"].code},
+    "web:token_revoke": lambda w: {"pk": w["token"].pk},
     "web:event": lambda w: {"pk": w["event"].pk},
     "web:event_export": lambda w: {"pk": w["event"].pk, "fmt": "xlsx"},
     "web:project": lambda w: {"pk": w["project"].pk},
@@ -205,6 +209,8 @@ OWN_COUNTY_ONLY = {
     "api-1:transition_project",
     "api-1:add_follow_up",
 }
+# Writes to one user's record (the sample token is 奇台's officer's): the owner and admins.
+OWNER_ONLY = {"web:token_revoke": {"qitai", "admin"}}
 # Pages whose form (GET) already checks the county.
 OWN_COUNTY_FORMS = {"web:project_edit"}
 # What Django's admin refuses an administrator itself (ProjectAdmin is read-only there).
@@ -289,6 +295,8 @@ def expected_allowed(name: str, method: str, role_name: str, user) -> bool:
     if rule is None or user is None:
         return False
     if role_name == "mulei" and name in OWN_COUNTY_ONLY and method not in SAFE_METHODS:
+        return False
+    if name in OWNER_ONLY and role_name not in OWNER_ONLY[name] and method not in SAFE_METHODS:
         return False
     if role_name == "mulei" and name in OWN_COUNTY_FORMS:
         return False

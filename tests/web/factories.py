@@ -9,6 +9,8 @@ import datetime as dt
 import re
 from html.parser import HTMLParser
 
+from django.http import HttpRequest
+
 from chainvest.chains.models import Chain, Cluster, Link
 from chainvest.enterprises.models import Enterprise
 from chainvest.events.models import Event
@@ -67,7 +69,8 @@ def engagement(enterprise_name: str, chain: Chain, date: dt.date, county=None) -
 
 
 def signed_in(client, username: str):
-    assert client.login(username=username, password=PASSWORD)
+    # django-axes watches every sign-in and needs the request it comes with.
+    assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
     return client
 
 

@@ -19,7 +19,6 @@ from django.db.models import Case, CharField, F, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce, Concat
 from simple_history.models import registered_models
 
-OWN_APPS = ("accounts", "regions", "chains", "enterprises", "events", "projects", "reports")
 HISTORY_ACTIONS = {"+": "新增", "~": "修改", "-": "删除"}
 ADMIN_ACTIONS = {1: "后台新增", 2: "后台修改", 3: "后台删除"}
 COLUMNS = ("a_at", "a_user", "a_model", "a_object", "a_action", "a_summary")
@@ -67,7 +66,7 @@ def history_sources() -> list[Source]:
     """Every model with django-simple-history: 新增 / 修改 / 删除 with the reason given."""
     out = []
     for model in registered_models.values():
-        if model._meta.app_label not in OWN_APPS:
+        if not model.__module__.startswith("chainvest."):
             continue
         history = model.history.model
         out.append(

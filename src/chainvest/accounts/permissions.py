@@ -171,6 +171,9 @@ ROUTE_RULES: dict[str, Rule] = {
     "web:chains_xlsx": READ_ONLY,
     "web:chain_xlsx": READ_ONLY,
     "web:chain_docx": READ_ONLY,
+    "web:chain_template": READ_ONLY,
+    "web:chain_template_import": posts(BUREAU),
+    "web:chain_edit": posts(BUREAU),
     "web:events": READ_ONLY,
     "web:event": READ_ONLY,
     "web:event_export": READ_ONLY,
@@ -208,6 +211,9 @@ ROUTE_RULES: dict[str, Rule] = {
     "web:kpis": READ_ONLY,
     "web:kpi_drill": READ_ONLY,
     "web:periodic_report": READ_ONLY,
+    "web:periodic_briefing": READ_ONLY,
+    "web:indicators": Rule(read=EVERYONE, write=BUREAU),
+    "web:indicator_import": posts(BUREAU),
     "web:referrals": READ_ONLY,
     "web:attention": READ_ONLY,
     "web:counting_rule": Rule(read=EVERYONE, write=BUREAU),
@@ -220,6 +226,9 @@ ROUTE_RULES: dict[str, Rule] = {
     "web:link_targets_panel": READ_ONLY,
     "web:link_targets_xlsx": READ_ONLY,
     "web:target_convert": posts(BUREAU | FIELD),
+    # one's own API tokens (can_manage_token: only the owner or an admin revokes)
+    "web:tokens": posts(EVERYONE),
+    "web:token_revoke": posts(EVERYONE),
     # audit trail
     "web:audit": Rule(read=TOP),
     "web:audit_xlsx": Rule(read=TOP),
@@ -246,3 +255,13 @@ def route_rule(namespace: str, url_name: str | None) -> Rule | None:
     if namespace in NAMESPACE_RULES:
         return NAMESPACE_RULES[namespace]
     return ROUTE_RULES.get(f"{namespace}:{url_name}" if namespace else str(url_name))
+
+
+def can_write_indicators(user) -> bool:
+    """Economic indicators are entered or imported by the bureau's analysts and admins."""
+    return role_of(user) in {Role.ADMIN, Role.ANALYST}
+
+
+def can_manage_token(user, token) -> bool:
+    """An API token is its owner's to revoke; administrators may revoke anyone's."""
+    return role_of(user) == Role.ADMIN or token.user_id == user.pk

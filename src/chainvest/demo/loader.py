@@ -33,6 +33,7 @@ from chainvest.enterprises.models import (
     RelationKind,
 )
 from chainvest.events.models import Event
+from chainvest.indicators.services import load_demo_indicators
 from chainvest.projects.models import (
     STAGE_DATE_FIELD,
     STAGE_ORDER,
@@ -127,7 +128,13 @@ def load_demo(data_dir: Path | None = None) -> dict:
         created["chain_chiefs"] = _load_chiefs(files["chains"], look)
         created["chain_leaders"] = _load_leaders(files["chains"], look)
         created["signings"] = _load_signings(files["projects"], look)
+        created["indicators"] = _load_indicators(data_dir / "indicators.csv")
     return {"created": created, "new_users": new_users}
+
+
+def _load_indicators(path: Path) -> int:
+    """经济指标: published figures with their source, the rest marked 示例 (a 示例 column)."""
+    return load_demo_indicators(path) if path.exists() else 0
 
 
 def load_demo_history() -> int:

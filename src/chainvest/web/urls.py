@@ -5,11 +5,13 @@ from chainvest.web import (
     urls_audit,
     urls_chains,
     urls_import,
+    urls_indicators,
     urls_news,
     urls_profile,
     urls_search,
     urls_signing,
     urls_targets,
+    urls_tokens,
     views,
 )
 
@@ -49,3 +51,7 @@ urlpatterns += urls_targets.urlpatterns
 
 # 操作审计: leaders and administrators read the trail of every write.
 urlpatterns += urls_audit.urlpatterns
+# Economic indicators beside the promotion figures.
+urlpatterns += urls_indicators.urlpatterns
+# API tokens (访问令牌): list, create, revoke.
+urlpatterns += urls_tokens.urlpatterns

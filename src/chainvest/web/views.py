@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,7 @@ from chainvest.accounts.models import Role
 from chainvest.accounts.permissions import (
     can_read,
     can_read_project,
+    can_write_chains,
     can_write_events,
     can_write_project,
     readable_projects,
@@ -26,6 +28,7 @@ from chainvest.accounts.permissions import (
 from chainvest.chains.diagnosis import diagnose_all, diagnose_chain
 from chainvest.chains.models import Chain
 from chainvest.events.models import Event
+from chainvest.indicators.queries import indicator_rows
 from chainvest.projects.models import STAGE_ORDER, Project
 from chainvest.projects.services import (
     StageError,
@@ -37,6 +40,7 @@ from chainvest.projects.services import (
 from chainvest.reports import chains as chain_reports
 from chainvest.reports.briefing import event_report
 from chainvest.reports.kpis import Scope, county_ranking
+from chainvest.reports.periodic import current_periods
 from chainvest.reports.queries import event_figures, events_with_figures, summary
 from chainvest.web import chain_map, charts, display, lists
 from chainvest.web.forms import FollowUpForm, ProjectFilterForm, ProjectForm, TransitionForm
@@ -88,6 +92,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "charts": charts.dashboard_charts(year),
             "ranking": county_ranking(Scope(year=year)),
             "rates": [kpi["figures"][k] for k in ("fulfilment", "start", "production", "funds")],
+            "indicators": indicator_rows(year),
+            "periods": current_periods(timezone.localdate()),
         },
     )
 
@@ -107,6 +113,7 @@ def chain_list(request: HttpRequest) -> HttpResponse:
             "clusters": clusters,
             "statuses": [chain_reports.STATUS_LABELS[s] for s in chain_reports.STATUSES],
             "overview": overview,
+            "may_edit": can_write_chains(request.user),
         },
     )
 
@@ -128,6 +135,7 @@ def chain_detail(request: HttpRequest, code: str) -> HttpResponse:
         "counts": chain_map.legend(diagnosis),
         "fills": chain_map.fills(chain),
         "projects": projects,
+        "may_edit": can_write_chains(request.user),
     }
     selected = chain_map.selected_link(request.GET.get("link"), chain, diagnosis)
     if selected:

@@ -59,5 +59,5 @@ class Command(BaseCommand):
             role = Role(roles[name]).label if name in roles else ""
             self.stdout.write(f"  {name:<10} {role}")
         self.stdout.write(
-            "  密码：环境变量 CHAINVEST_DEMO_PASSWORD 的值（未设置时为 changji-demo）"
+            "  密码：环境变量 CHAINVEST_DEMO_PASSWORD 的值（未设置时为 changji-demo-2026）"
         )
