@@ -172,6 +172,24 @@ def log_sources() -> list[Source]:
             _text("上传佐证"),
             F("original_name"),
         ),
+        # Economic indicators are entered or imported once and never edited in place.
+        Source(
+            "indicators.EconomicIndicator",
+            "indicators.EconomicIndicator",
+            "updated_at",
+            "created_by_id",
+            "id",
+            _text("录入指标"),
+            Concat(
+                "indicator",
+                Value(" "),
+                Cast("year", CharField()),
+                Value("："),
+                Cast("value", CharField()),
+                Value(" "),
+                "unit",
+            ),
+        ),
         # Whatever an administrator does in Django's admin (regions, chains, users, …).
         Source(
             "admin.LogEntry",
