@@ -29,6 +29,7 @@ from chainvest.enterprises.duplicates import detect_all
 from chainvest.enterprises.importing import import_file
 from chainvest.enterprises.models import DuplicateCandidate, EnterpriseLink
 from chainvest.enterprises.services import merge_enterprises
+from chainvest.events.invitation_services import add_invitee
 from chainvest.projects.services import add_evidence, issue_instruction
 from tests.enterprises.test_duplicates_factories import enterprise
 from tests.enterprises.test_import_support import industries, row, write_csv
@@ -123,6 +124,7 @@ def world(cast, changji, settings, tmp_path):
         "instruction": instruction,
         "qitai": changji["qitai"],
         "token": ApiToken.issue(cast["qitai"])[0],
+        "invitation": add_invitee(cast["analyst"], fair, maker, officer=cast["qitai"]),
     }
 
 
@@ -137,6 +139,16 @@ URL_SAMPLES = {
     "web:token_revoke": lambda w: {"pk": w["token"].pk},
     "web:event": lambda w: {"pk": w["event"].pk},
     "web:event_export": lambda w: {"pk": w["event"].pk, "fmt": "xlsx"},
+    "web:event_plan": lambda w: {"year": 2023},
+    "web:plan_month": lambda w: {"year": 2023, "month": 3},
+    "web:plan_month_edit": lambda w: {"year": 2023, "month": 3},
+    "web:plan_month_held": lambda w: {"year": 2023, "month": 3},
+    "web:plan_month_cancel": lambda w: {"year": 2023, "month": 3},
+    "web:invite_targets": lambda w: {"pk": w["event"].pk},
+    "web:invitee_add": lambda w: {"pk": w["event"].pk},
+    "web:invitations_xlsx": lambda w: {"pk": w["event"].pk},
+    "web:invitation_update": lambda w: {"pk": w["invitation"].pk},
+    "web:invitation_remove": lambda w: {"pk": w["invitation"].pk},
     "web:project": lambda w: {"pk": w["project"].pk},
     "web:project_edit": lambda w: {"pk": w["project"].pk},
     "web:project_transition": lambda w: {"pk": w["project"].pk},
@@ -210,7 +222,11 @@ OWN_COUNTY_ONLY = {
     "api-1:add_follow_up",
 }
 # Writes to one user's record (the sample token is 奇台's officer's): the owner and admins.
-OWNER_ONLY = {"web:token_revoke": {"qitai", "admin"}}
+# The sample invitation is 奇台's officer's to follow up.
+OWNER_ONLY = {
+    "web:token_revoke": {"qitai", "admin"},
+    "web:invitation_update": {"qitai", "admin", "analyst"},
+}
 # Pages whose form (GET) already checks the county.
 OWN_COUNTY_FORMS = {"web:project_edit"}
 # What Django's admin refuses an administrator itself (ProjectAdmin is read-only there).

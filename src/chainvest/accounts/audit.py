@@ -66,7 +66,9 @@ def history_sources() -> list[Source]:
     """Every model with django-simple-history: 新增 / 修改 / 删除 with the reason given."""
     out = []
     for model in registered_models.values():
-        if not model.__module__.startswith("chainvest."):
+        # (registered_models also lists the through tables of m2m history: no `history` there;
+        # their changes come with the parent's history row)
+        if not model.__module__.startswith("chainvest.") or not hasattr(model, "history"):
             continue
         history = model.history.model
         out.append(

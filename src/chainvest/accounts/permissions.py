@@ -177,6 +177,17 @@ ROUTE_RULES: dict[str, Rule] = {
     "web:events": READ_ONLY,
     "web:event": READ_ONLY,
     "web:event_export": READ_ONLY,
+    # 一月一主题 and invitation lists (can_update_invitation: an officer only their own invitees)
+    "web:event_plan": Rule(read=EVERYONE, write=BUREAU),
+    "web:plan_month": READ_ONLY,
+    "web:plan_month_edit": posts(BUREAU),
+    "web:plan_month_held": posts(BUREAU),
+    "web:plan_month_cancel": posts(BUREAU),
+    "web:invite_targets": posts(BUREAU),
+    "web:invitee_add": posts(BUREAU),
+    "web:invitation_remove": posts(BUREAU),
+    "web:invitation_update": posts(BUREAU | FIELD),
+    "web:invitations_xlsx": READ_ONLY,
     "web:projects": READ_ONLY,
     "web:project": READ_ONLY,
     "web:project_create": posts(FIELD),
@@ -255,6 +266,23 @@ def route_rule(namespace: str, url_name: str | None) -> Rule | None:
     if namespace in NAMESPACE_RULES:
         return NAMESPACE_RULES[namespace]
     return ROUTE_RULES.get(f"{namespace}:{url_name}" if namespace else str(url_name))
+
+
+def can_write_event_plan(user) -> bool:
+    """一月一主题 is the bureau's calendar: analysts and admins set it; others read it."""
+    return role_of(user) in {Role.ADMIN, Role.ANALYST}
+
+
+def can_write_invitations(user) -> bool:
+    """Building an event's invitation list (adding, removing invitees) is the bureau's work."""
+    return role_of(user) in {Role.ADMIN, Role.ANALYST}
+
+
+def can_update_invitation(user, invitation) -> bool:
+    """The officer responsible for an invitee records how the invitation went."""
+    if can_write_invitations(user):
+        return True
+    return role_of(user) == Role.OFFICER and invitation.officer_id == user.pk
 
 
 def can_write_indicators(user) -> bool:

@@ -199,3 +199,40 @@ def periodic_docx(period: str, out: IO[bytes]) -> str:
     )
     doc.save(out)
     return report.label
+
+
+INVITATION_HEADER = [
+    "企业名称",
+    "所在地区",
+    "来源",
+    "拟补环节",
+    "邀请理由",
+    "状态",
+    "责任人",
+    "活动现场签约",
+]
+
+
+def invitations_xlsx(event, outcome, out: IO[bytes]) -> None:
+    """邀请名单 (one row per invitee, whether it signed at the event) and 统计 (status counts and
+    the conversion), all from the records as the event page shows them."""
+    wb = _workbook(out)
+    rows = [
+        [
+            i.enterprise.name,
+            i.enterprise.region.name if i.enterprise.region_id else "-",
+            i.get_source_display(),
+            f"{i.link.chain.name}·{i.link.name}" if i.link_id else "-",
+            i.reason or "-",
+            i.get_status_display(),
+            (i.officer.get_full_name() or i.officer.username) if i.officer_id else "-",
+            "是" if signed else "否",
+        ]
+        for i, signed in outcome.rows
+    ]
+    _sheet(wb, "邀请名单", f"{event.name}邀请名单", INVITATION_HEADER, rows)
+    stats = [[label, count] for _, label, count in outcome.counts]
+    stats += [["邀请企业合计", outcome.total], ["现场签约企业", outcome.signed]]
+    stats.append(["签约转化率（签约企业÷邀请企业）", outcome.rate_text])
+    _sheet(wb, "统计", f"{event.name}邀请情况统计", ["项目", "数值"], stats)
+    wb.close()

@@ -4,6 +4,7 @@ from django.urls import path
 from chainvest.web import (
     urls_audit,
     urls_chains,
+    urls_events,
     urls_import,
     urls_indicators,
     urls_news,
@@ -55,3 +56,5 @@ urlpatterns += urls_audit.urlpatterns
 urlpatterns += urls_indicators.urlpatterns
 # API tokens (访问令牌): list, create, revoke.
 urlpatterns += urls_tokens.urlpatterns
+# 一月一主题 and each event's invitation list.
+urlpatterns += urls_events.urlpatterns

@@ -43,6 +43,7 @@ from chainvest.reports.kpis import Scope, county_ranking
 from chainvest.reports.periodic import current_periods
 from chainvest.reports.queries import event_figures, events_with_figures, summary
 from chainvest.web import chain_map, charts, display, lists
+from chainvest.web.event_extras import invitation_context
 from chainvest.web.forms import FollowUpForm, ProjectFilterForm, ProjectForm, TransitionForm
 from chainvest.web.forms_signing import AsOfForm
 from chainvest.web.project_extras import project_extras
@@ -329,6 +330,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "years": charts.year_choices(year or charts.default_year()),
             "rows": events_with_figures(year),
             "may_import_news": can_write_events(request.user),
+            "plan_year": year or charts.default_year(),
         },
     )
 
@@ -348,5 +350,6 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "as_of_form": form,
             "crumbs": crumbs(("招商活动", reverse("web:events")), (event.name, None)),
+            **invitation_context(request, event, report.figures["signed"].rows),
         },
     )

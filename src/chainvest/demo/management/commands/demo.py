@@ -18,6 +18,10 @@ LABELS = {
     "placements": "人工归入环节",
     "chain_chiefs": "链长",
     "chain_leaders": "链主企业",
+    "signings": "签约登记",
+    "event_plans": "年度活动计划",
+    "plan_months": "计划月份",
+    "invitations": "活动邀请",
 }
 
 
