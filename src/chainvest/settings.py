@@ -19,6 +19,13 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_choice(name: str, default: str, choices: set[str]) -> str:
+    value = os.environ.get(name, default).strip().lower()
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {sorted(choices)}, not {value!r}")
+    return value
+
+
 def env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return default if value is None or not value.strip() else int(value)
@@ -93,6 +100,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every route's role rule (accounts/permissions.py ROUTE_RULES), before any view runs.
+    "chainvest.accounts.middleware.RouteRuleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -224,6 +233,14 @@ STATIC_ROOT = VAR_DIR / "static"
 # Web uploads import in a background thread so the page can show progress; the tests turn
 # this off to run imports inside their own transaction.
 IMPORT_IN_BACKGROUND = env_bool("CHAINVEST_IMPORT_IN_BACKGROUND", True)
+
+# What an officer (县市/园区招商专员) may read: "prefecture" = every county's projects,
+# "own" = only their own county/park's.
+OFFICER_READS = env_choice("CHAINVEST_OFFICER_READS", "prefecture", {"prefecture", "own"})
+
+# History is the audit trail: the admin may browse it but not "revert" to an old version,
+# which would write around the services' rules.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # API tokens live this long unless the request asks for less.
 API_TOKEN_DAYS = int(env_str("CHAINVEST_API_TOKEN_DAYS", "30"))

@@ -3,6 +3,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
 
@@ -62,6 +63,11 @@ class ApiTokenQuerySet(models.QuerySet):
     def live(self) -> "ApiTokenQuerySet":
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
+    def holder(self, raw: str):
+        """The active user a live raw token belongs to, or None."""
+        found = self.live().select_related("user").filter(key_hash=hash_token(raw)).first()
+        return found.user if found and found.user.is_active else None
+
     def visible_to(self, user) -> "ApiTokenQuerySet":
         """Administrators see every user's tokens; everyone else only their own."""
         from chainvest.accounts.permissions import role_of
@@ -116,3 +122,43 @@ class ApiToken(models.Model):
         if self.revoked_at is None:
             self.revoked_at = timezone.now()
             self.save(update_fields=["revoked_at"])
+
+
+class AuditEntry(models.Model):
+    """A write that leaves no history row of its own (a hand-made link assignment, say).
+
+    Append-only: a saved entry can be neither changed nor deleted through the application.
+    """
+
+    at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    model = models.CharField("对象类型", max_length=100)  # app_label.ModelName
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    action = models.CharField("操作", max_length=32)
+    summary = models.CharField("说明", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "操作审计记录"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.model} #{self.object_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise PermissionDenied("审计记录不可修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("审计记录不可删除")
+
+    @classmethod
+    def record(cls, user, obj: models.Model, action: str, summary: str = "") -> "AuditEntry":
+        return cls.objects.create(
+            user=user if getattr(user, "pk", None) else None,
+            model=obj._meta.label,
+            object_id=str(obj.pk or ""),
+            action=action,
+            summary=summary[:500],
+        )

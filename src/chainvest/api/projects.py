@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from chainvest.accounts.permissions import can_read_project, readable_projects, require
 from chainvest.api import serialize
 from chainvest.api.schemas import (
     ErrorOut,
@@ -96,7 +97,9 @@ def list_projects(request: HttpRequest, filters: Query[ProjectFilters]):
     if filters.stage and filters.stage not in ProjectStage.values:
         raise ValidationError({"stage": f"未知的项目阶段：{filters.stage}"})
     limit, offset = min(max(filters.limit, 1), MAX_PAGE), max(filters.offset, 0)
-    qs = queries.project_list(**filters.model_dump(exclude={"limit", "offset"}))
+    qs = readable_projects(
+        request.auth, queries.project_list(**filters.model_dump(exclude={"limit", "offset"}))
+    )
     items = [serialize.project(p) for p in qs[offset : offset + limit]]
     return {"count": qs.count(), "limit": limit, "offset": offset, "items": items}
 
@@ -112,7 +115,9 @@ def create_project(request: HttpRequest, payload: ProjectIn):
 @router.get("/{int:project_id}", response={200: ProjectDetailOut, 401: ErrorOut, 404: ErrorOut})
 def read_project(request: HttpRequest, project_id: int):
     """项目详情，含阶段变更和跟进记录。"""
-    return detail(get_project(project_id))
+    project = get_project(project_id)
+    require(can_read_project(request.auth, project), "只能查看本县市/园区的项目")
+    return detail(project)
 
 
 @router.patch("/{int:project_id}", response={200: ProjectDetailOut, **WRITE_ERRORS})

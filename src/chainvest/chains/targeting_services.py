@@ -73,7 +73,7 @@ def convert_target(
     _check(kind, county, officer, enterprise)
     note = _note(score, reasons or [])
     if kind == "engagement":
-        return Engagement.objects.create(
+        engagement = Engagement(
             enterprise=enterprise,
             chain=link.chain,
             county=county,
@@ -82,6 +82,9 @@ def convert_target(
             summary=note,
             officer=officer,
         )
+        engagement._history_user = user
+        engagement.save()
+        return engagement
     project = Project(stage=ProjectStage.LEAD, lead_date=timezone.localdate())
     _apply_fields(
         project,

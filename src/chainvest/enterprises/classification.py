@@ -16,6 +16,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
+from chainvest.accounts.models import AuditEntry
 from chainvest.accounts.permissions import can_write_enterprises, require
 from chainvest.chains.models import Link
 from chainvest.engine.classify import Classifier, LinkRule, Weights, evaluate_rows, read_labelled
@@ -169,6 +170,7 @@ def assign_manually(user, enterprise: Enterprise, link: Link, reasons: str = "")
             link=link,
             defaults={"source": AssignmentSource.MANUAL, "confidence": 1.0, "reasons": [note]},
         )
+        AuditEntry.record(user, enterprise, "人工指定环节", f"{link.chain_id}/{link.name}：{note}")
     return row
 
 
@@ -181,6 +183,8 @@ def remove_assignment(user, enterprise: Enterprise, link: Link) -> bool:
     _require_curator(user)
     with transaction.atomic():
         deleted, _ = EnterpriseLink.objects.filter(enterprise=enterprise, link=link).delete()
+        if deleted:
+            AuditEntry.record(user, enterprise, "移出环节", f"{link.chain_id}/{link.name}")
     return deleted > 0
 
 

@@ -162,6 +162,8 @@ class LinkExclusion(models.Model):
     )
     created_at = models.DateTimeField("排除时间", auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "link"], name="one_exclusion_per_link")

@@ -323,6 +323,8 @@ class Engagement(models.Model):
     )
     is_demo = models.BooleanField("示例数据", default=False)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-date", "-id"]
         verbose_name = verbose_name_plural = "精准对接"

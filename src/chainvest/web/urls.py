@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from chainvest.web import (
+    urls_audit,
     urls_chains,
     urls_events,
     urls_import,
@@ -49,6 +50,8 @@ urlpatterns += urls_news.urlpatterns
 # 精准招商: a link's targets and their conversion.
 urlpatterns += urls_targets.urlpatterns
 
+# 操作审计: leaders and administrators read the trail of every write.
+urlpatterns += urls_audit.urlpatterns
 # Economic indicators beside the promotion figures.
 urlpatterns += urls_indicators.urlpatterns
 # API tokens (访问令牌): list, create, revoke.

@@ -17,9 +17,11 @@ from django.views.decorators.http import require_POST
 from chainvest.accounts.models import Role
 from chainvest.accounts.permissions import (
     can_read,
+    can_read_project,
     can_write_chains,
     can_write_events,
     can_write_project,
+    readable_projects,
     require,
     role_of,
 )
@@ -147,7 +149,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
     form = ProjectFilterForm(request.GET or None)
     criteria = form.criteria() if request.GET else {}
     page = lists.paginate(
-        lists.filter_projects(criteria), request.GET.get("page"), request.GET.get("size")
+        readable_projects(request.user, lists.filter_projects(criteria)),
+        request.GET.get("page"),
+        request.GET.get("size"),
     )
     context = {
         "menu": "projects",
@@ -260,7 +264,9 @@ def _next_stage(project: Project) -> str | None:
 
 @reader
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _project_page(request, _project_or_404(pk))
+    project = _project_or_404(pk)
+    require(can_read_project(request.user, project), "只能查看本县市/园区的项目")
+    return _project_page(request, project)
 
 
 @reader
