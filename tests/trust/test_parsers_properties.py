@@ -221,7 +221,9 @@ def test_event_draft_date_is_a_date_or_a_field_error(text):
 
 cell = st.one_of(
     st.text(max_size=12),
-    st.sampled_from(["", "-", "100万元", "1.5亿元", "abc", "2020-13-01", "=1+1", "是", "0"]),
+    st.sampled_from(
+        ["", "-", "100万元", "1.5亿元", "abc", "2020-13-01", "=1+1", "是", "0", "a\x00b"]
+    ),
     st.integers(-(10**12), 10**12).map(str),
 )
 messy_row = st.lists(cell, min_size=len(HEADERS), max_size=len(HEADERS)).map(
@@ -325,3 +327,13 @@ def test_valid_rows_round_trip_into_the_pool(pool, rows):
                 assert e.insured_count == int(r["参保人数"])
 
         _rolled_back(run)
+
+
+def test_a_nul_character_is_a_cell_error_on_every_database(pool, tmp_path):
+    """Found by the property above on PostgreSQL, which stores no NUL: once a server error."""
+    rows = [row(1, 经营范围="水泥\x00制品"), row(2, 所属区县="昌吉\x00市")]
+    result = import_file(write_csv(tmp_path / "nul.csv", rows, headers=HEADERS), hooks=False)
+    assert result.batch.status == ImportStatus.FAILED and Enterprise.objects.count() == 0
+    assert [(e.row, e.column) for e in result.errors] == [(2, "经营范围"), (3, "所属区县")]
+    assert "空字符" in result.errors[0].message
+    assert "\x00" not in str(result.batch.errors) and "\u2400" in str(result.batch.errors)
