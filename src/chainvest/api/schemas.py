@@ -4,7 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Field, Schema
+from ninja import Field, Path, Query, Schema
+
+# Ids are BIGINT keys: a larger number would overflow the database driver (a 500), and a path
+# converter refusing negatives answered Django's HTML 404. Paths take any text, these bounds
+# answer 422 in JSON, and an unknown id the view's own JSON 404.
+MAX_ID = 2**63 - 1
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # beyond them the figures' date arithmetic fails
+
+
+def id_in_path():
+    return Path(..., ge=1, le=MAX_ID)
+
+
+def optional_id():
+    return Query(None, ge=1, le=MAX_ID)
+
+
+def optional_year():
+    return Query(None, ge=FIRST_YEAR, le=LAST_YEAR)
 
 
 class ErrorOut(Schema):
@@ -270,3 +288,7 @@ class ChainDiagnosisOut(Schema):
     leaders: list[str]
     thresholds: dict[str, float]
     links: list[LinkDiagnosisOut]
+
+
+# What a read of one record may answer besides 200: no token, no such id, an id out of range.
+READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
