@@ -43,3 +43,20 @@ def test_an_unknown_stage_filter_is_a_400_the_schema_declares(admin_api):
     assert response.status_code == 400 and "stage" in response.json()["errors"]
     declared = api.get_openapi_schema()["paths"]["/api/projects"]["get"]["responses"]
     assert 400 in declared
+
+
+def test_a_token_request_that_is_not_json_is_a_declared_400(client, cast):
+    response = client.post("/api/auth/token", b"\x00", content_type="application/json")
+    assert response.status_code == 400 and response.json()["detail"]
+    declared = api.get_openapi_schema()["paths"]["/api/auth/token"]["post"]["responses"]
+    assert {400, 422} <= set(declared)
+
+
+def test_a_nul_character_in_api_text_is_a_422_naming_the_field(admin_api, changji):
+    """PostgreSQL stores no NUL: schemathesis found POST /api/projects answering 500 there."""
+    body = {"name": "风电\u0000项目", "county": changji["mulei"].code}
+    response = admin_api.post("/api/projects", body, content_type="application/json")
+    assert response.status_code == 422 and "name" in response.json()["errors"]
+    assert "空字符" in response.json()["errors"]["name"][0]
+    for url in ["/api/projects?search=a%00b", "/api/chains?cluster=%00"]:
+        assert admin_api.get(url).status_code == 422

@@ -16,6 +16,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -62,9 +63,9 @@ def _operations(app):
         yield result.ok()
 
 
-def _run(operation, app, headers: dict[str, str]) -> None:
+def _run(operation, app, headers: dict[str, str], mode: GenerationMode) -> None:
     @RUNS
-    @given(case=operation.as_strategy())
+    @given(case=operation.as_strategy(generation_mode=mode))
     def check(case) -> None:
         case.call_and_validate(app=app, headers=headers, checks=CHECKS)
 
@@ -88,9 +89,10 @@ def _run_all(app, headers: dict[str, str], failures: dict[str, str]) -> None:
     operations = list(_operations(app))
     assert len(operations) > 10
     for operation in operations:
-        try:
-            _run(operation, app, headers)
-        except KeyboardInterrupt:
-            raise
-        except BaseException as exc:  # noqa: BLE001 — collected: every broken operation is reported
-            failures[operation.label] = f"{type(exc).__name__}: {exc}"[:1500]
+        for mode in GenerationMode:
+            try:
+                _run(operation, app, headers, mode)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:  # noqa: BLE001 — collected: every failure is reported
+                failures[f"{operation.label} ({mode})"] = f"{type(exc).__name__}: {exc}"[:1500]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 from ninja.errors import HttpError
 
 from chainvest.api import serialize
 from chainvest.api.schemas import (
+    QUERY_TEXT,
     READ_ERRORS,
     ChainDetailOut,
     ChainDiagnosisOut,
@@ -21,8 +22,8 @@ from chainvest.chains.diagnosis import diagnose_chain
 router = Router(tags=["产业链"])
 
 
-@router.get("", response={200: list[ChainOut], 401: ErrorOut})
-def list_chains(request: HttpRequest, cluster: str | None = None):
+@router.get("", response={200: list[ChainOut], 401: ErrorOut, 422: ErrorOut})
+def list_chains(request: HttpRequest, cluster: str | None = Query(None, pattern=QUERY_TEXT)):
     """产业链列表，含所属产业集群和环节数量（可按集群代码筛选）。"""
     return [serialize.chain(c) for c in queries.chain_list(cluster)]
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 from ninja.errors import HttpError
 
 from chainvest.api import serialize
@@ -17,6 +17,7 @@ from chainvest.api.schemas import (
     ErrorOut,
     FollowUpIn,
     FollowUpOut,
+    InSchema,
     ProjectDetailOut,
     ProjectIn,
     ProjectPage,
@@ -47,7 +48,7 @@ REFERENCES = {
 }
 
 
-class ProjectFilters(Schema):
+class ProjectFilters(InSchema):
     county: str | None = None
     park: str | None = None
     chain: str | None = None
