@@ -17,6 +17,11 @@ Both children run with the same number of BLAS threads, CHAINVEST_BENCH_RELATEDN
 (default 1: these machines have 2 cores shared by several sessions, and multi-threaded BLAS
 spinning on a busy core makes timings erratic for either side).
 
+Both children also run without OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which these machines set
+for older OpenBLAS builds that misbehave on their processors: the current OpenBLAS that NumPy
+ships picks its own kernel (printed, from threadpoolctl), and a forced older one slows the dense
+products of either side. The 1e-9 agreement check below guards the results of that kernel.
+
 Prints BENCH lines for time (ratio = the package's seconds ÷ ours) and peak memory; comment
 lines give the CPU seconds of both.
 """
@@ -39,6 +44,7 @@ REGIONS = int(os.environ.get("CHAINVEST_BENCH_RELATEDNESS_REGIONS", "3000"))
 CLASSES = int(os.environ.get("CHAINVEST_BENCH_RELATEDNESS_CLASSES", "1400"))
 THREADS = os.environ.get("CHAINVEST_BENCH_RELATEDNESS_THREADS", "1")
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+FORCED_KERNEL_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 SEED = 20240601
 PACKAGE = "ecomplexity==0.5.3"
 TOLERANCE = 1e-9
@@ -102,7 +108,17 @@ def worker(which: str, folder: Path) -> dict:
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak = rss_mb()
     np.savez(folder / f"{which}.npz", **outputs)
-    return {"seconds": seconds, "cpu": cpu, "peak_mb": peak, "rise_mb": peak - before}
+    kernel = _blas_kernel()
+    return {"seconds": seconds, "cpu": cpu, "peak_mb": peak, "rise_mb": peak - before, **kernel}
+
+
+def _blas_kernel() -> dict:
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return {"kernel": "unknown"}
+    blas = [pool for pool in threadpool_info() if pool.get("user_api") == "blas"]
+    return {"kernel": ",".join(str(pool.get("architecture")) for pool in blas) or "none"}
 
 
 def ensure_package() -> None:
@@ -119,6 +135,8 @@ def ensure_package() -> None:
 def child(which: str, folder: Path) -> dict:
     command = [sys.executable, __file__, "--worker", which, str(folder)]
     env = os.environ | dict.fromkeys(THREAD_VARIABLES, THREADS)
+    for name in FORCED_KERNEL_VARIABLES:
+        env.pop(name, None)
     done = subprocess.run(command, capture_output=True, text=True, env=env)
     if done.returncode:
         sys.exit(f"{which} failed:\n{done.stderr}")
@@ -165,7 +183,8 @@ def report(ours: dict, theirs: dict, cells: int) -> None:
     for name, run in (("ecomplexity 0.5.3", theirs), ("ours", ours)):
         print(
             f"# {name}: {run['seconds']:.3f} s ({run['cpu']:.3f} CPU s), peak RSS"
-            f" {run['peak_mb']:.0f} MB (+{run['rise_mb']:.0f} MB during the call)"
+            f" {run['peak_mb']:.0f} MB (+{run['rise_mb']:.0f} MB during the call),"
+            f" BLAS kernel {run['kernel']}"
         )
     print(f"# CPU-time ratio {theirs['cpu'] / ours['cpu']:.1f}")
     base = "baseline=ecomplexity-0.5.3"

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from chainvest.demo.loader import DemoDataError, load_demo
 from chainvest.projects.models import Project
@@ -45,7 +46,12 @@ def test_first_load_reports_what_it_created(db):
 
 
 def test_demo_users_sign_in_with_the_demo_password(demo):
-    assert authenticate(username="qitai", password=settings.DEMO_PASSWORD) is not None
+    assert (
+        authenticate(
+            RequestFactory().post("/login/"), username="qitai", password=settings.DEMO_PASSWORD
+        )
+        is not None
+    )
 
 
 def test_demo_command_prints_logins_only_when_it_creates_them(db):

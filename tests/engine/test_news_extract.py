@@ -165,3 +165,74 @@ def test_taiwan_usage_and_foreign_currency(gaz):
     text = "11月2日,開州區舉行簽約儀式,39個專案集中籤約,投資金額2.75億美元。"
     [ev] = extract(text, gaz).events
     assert ev.signed_count == 39 and ev.investment.currency == "USD"
+
+
+def _figures(text, gaz):
+    return [
+        (
+            e.signed_count,
+            e.investment and e.investment.min_wan,
+            e.investment and e.investment.currency,
+        )
+        for e in extract(text, gaz).events
+    ]
+
+
+def test_a_report_from_one_region_takes_its_own_signing_not_the_provinces(gaz):
+    text = (
+        "昨天,全省重点项目签约仪式在杭州举行,我县有6个项目顺利签约,协议总金额达12.5亿元。"
+        "在签约仪式上,全省共有96个项目进行了签约,协议总金额为420亿元。"
+        "据悉,在昨天签约的96个项目中,我县的签约项目有6个。"
+    )
+    assert _figures(text, gaz) == [(6, Decimal(125_000), "CNY")]
+
+
+def test_a_named_region_within_a_wider_ceremony_is_the_event(gaz):
+    text = (
+        "会上,西部与国内外客商共签约了合作项目210项,签约总投资额3100亿元。"
+        "宁夏共有7个项目签约,项目总投资达88.2亿元。"
+    )
+    assert _figures(text, gaz) == [(7, Decimal(882_000), "CNY")]
+
+
+def test_the_previous_editions_figures_are_not_this_event(gaz):
+    text = (
+        "本次签约仪式现场集中签约重大项目30个,总投资900亿元。"
+        "这次签约项目平均投资达30亿元(上届签约项目42个,总投资800亿元,平均投资19亿元)。"
+    )
+    assert _figures(text, gaz) == [(30, Decimal(9_000_000), "CNY")]
+
+
+def test_gongji_before_the_count_is_read(gaz):
+    text = "在大会开幕式前夕,全省共达成合同签约项目共计75个、总投资1300亿元。"
+    assert _figures(text, gaz) == [(75, Decimal(13_000_000), "CNY")]
+
+
+def test_projects_settling_in_at_a_signing_ceremony_are_its_signings(gaz):
+    text = (
+        "第九届投资贸易洽谈会重大项目签约仪式昨日举行,"
+        "共有21个重大项目落户我省,项目总投资达6.4亿美元。"
+    )
+    assert _figures(text, gaz) == [(21, Decimal(64_000), "USD")]
+
+
+def test_a_size_bracket_does_not_take_the_total_from_the_signing(gaz):
+    text = (
+        "继高新区集中签约12个项目,总投资80亿元后,3月2日,新区举行项目集中签约仪式,"
+        "现场签约项目15个,其中投资10亿元以上项目4个,总投资166.3亿元。"
+    )
+    assert sorted(_figures(text, gaz)) == [
+        (12, Decimal(800_000), "CNY"),
+        (15, Decimal(1_663_000), "CNY"),
+    ]
+
+
+def test_a_total_dated_to_its_own_day_is_a_signing_beside_the_counted_one(gaz):
+    text = (
+        "5月12日下午,在州重点项目签约仪式上,见证了该县与三家公司签约仪式,签约额总计35.6亿元。"
+        "展会期间,该县代表团积极与企业对接洽谈,展会现场促成签约项目3个。"
+    )
+    assert sorted(_figures(text, gaz), key=str) == [
+        (3, None, None),
+        (None, Decimal(356_000), "CNY"),
+    ]

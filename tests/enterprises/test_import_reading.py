@@ -75,22 +75,21 @@ def test_utf8_csv_with_bom_is_decoded(tmp_path, places):
     assert Enterprise.objects.get().name == "昌吉测试新材料有限公司1"
 
 
-def test_xlsx_formula_cell_is_not_evaluated(tmp_path, places):
+def test_xlsx_formula_cell_is_not_evaluated_but_refuses_the_file(tmp_path, places):
+    """A formula is never evaluated, nor its cached result trusted (it may be stale, or absent
+    as here): the file is refused, naming the cell, and nothing is written."""
     headers = ["企业名称", "统一社会信用代码", "注册资本", "成立日期", "参保人数"]
     rows = [
-        ["甲公司", uscc(1), "=1+1", dt.datetime(2019, 3, 4), 12.0],
         ["乙公司", uscc(2), 300, dt.date(2020, 1, 2), None],
+        ["甲公司", uscc(1), "=1+1", dt.datetime(2019, 3, 4), 12.0],
     ]
     path = write_xlsx(tmp_path / "f.xlsx", rows, headers=headers, title_lines=["名录"])
-    result = import_file(path)
-    assert result.ok, [e.line() for e in result.errors]
-    first, second = Enterprise.objects.order_by("name").reverse()  # 甲 sorts after 乙 here
-    by_name = {e.name: e for e in (first, second)}
-    # openpyxl wrote no cached value for the formula, so the cell reads as empty, never "2".
-    assert by_name["甲公司"].registered_capital_wan is None
-    assert by_name["甲公司"].established_date == dt.date(2019, 3, 4)
-    assert by_name["甲公司"].insured_count == 12
-    assert by_name["乙公司"].registered_capital_wan == 300
+    result = import_file(path, skip_invalid=True)
+    assert not result.ok
+    [error] = result.errors
+    assert (error.row, error.column, error.value) == (4, "C", "=1+1")
+    assert "公式" in error.message and "选择性粘贴" in error.message
+    assert not Enterprise.objects.exists()
 
 
 def test_unknown_columns_are_reported_and_can_be_mapped(tmp_path, places):

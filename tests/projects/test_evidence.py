@@ -60,8 +60,8 @@ def test_signing_can_require_its_agreement(cast, started):
 
 
 def test_evidence_is_stored_with_its_name_and_uploader(cast, started):
-    item = add_evidence(cast["qitai"], started[0], "construction", "photo", permit("现场.jpg"))
-    assert item.original_name == "现场.jpg" and item.uploaded_by == cast["qitai"]
+    item = add_evidence(cast["qitai"], started[0], "construction", "photo", permit("现场.pdf"))
+    assert item.original_name == "现场.pdf" and item.uploaded_by == cast["qitai"]
     assert item.file.read().startswith(b"%PDF")
 
 
@@ -78,6 +78,18 @@ def test_bad_evidence_names_the_field_and_stores_nothing(cast, started, kwargs, 
     with pytest.raises(ValidationError) as exc:
         add_evidence(cast["qitai"], started[0], **args)
     assert field in exc.value.message_dict
+    assert not Evidence.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("协议.pdf", b"<html><script>x()</script>"), ("照片.png", b"%PDF-1.4"), ("表.xlsx", b"MZ")],
+)
+def test_evidence_whose_content_is_not_its_kind_is_refused(cast, started, name, content):
+    upload = SimpleUploadedFile(name, content)
+    with pytest.raises(ValidationError) as exc:
+        add_evidence(cast["qitai"], started[0], "construction", "permit", upload)
+    assert "内容与扩展名" in exc.value.message_dict["file"][0]
     assert not Evidence.objects.exists()
 
 

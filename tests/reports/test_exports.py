@@ -72,7 +72,7 @@ def test_periodic_report_by_month_and_quarter(world):
     out = io.BytesIO()
     assert periodic_xlsx("2023-08", out) == "2023年8月"
     wb = load_workbook(io.BytesIO(out.getvalue()))
-    assert wb.sheetnames == ["指标", "按县市", "按产业链", "按阶段"]
+    assert wb.sheetnames == ["指标", "按县市", "按园区", "按产业链", "按阶段", "简报"]
     counties = {r[0]: r[1:] for r in wb["按县市"].iter_rows(min_row=3, values_only=True) if r[1]}
     assert counties == {"奇台县": (1, 10.0, 0, 0.0), "木垒哈萨克自治县": (1, 5.0, 0, 0.0)}
     figures = {r[0]: r[1] for r in wb["指标"].iter_rows(min_row=3, values_only=True) if r[1]}

@@ -9,11 +9,15 @@ import datetime as dt
 import re
 from html.parser import HTMLParser
 
+from django.http import HttpRequest
+
 from chainvest.chains.models import Chain, Cluster, Link
-from chainvest.enterprises.models import Enterprise
+from chainvest.enterprises.models import Enterprise, EnterpriseLink, EnterpriseRelation
 from chainvest.events.models import Event
+from chainvest.events.services import create_event_plan, mark_month_held, set_month_theme
 from chainvest.projects.models import Engagement, Project
 from chainvest.projects.services import create_project, transition_project
+from chainvest.regions.models import Region, RegionLevel
 
 D = dt.date
 PASSWORD = "test-pass-123"
@@ -67,7 +71,8 @@ def engagement(enterprise_name: str, chain: Chain, date: dt.date, county=None) -
 
 
 def signed_in(client, username: str):
-    assert client.login(username=username, password=PASSWORD)
+    # django-axes watches every sign-in and needs the request it comes with.
+    assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
     return client
 
 
@@ -101,3 +106,31 @@ def inline_scripts(html: str) -> list[str]:
         for attrs, body in parser.found
         if attrs.get("type") != "application/json" and (body.strip() or "src" not in attrs)
     ] + re.findall(r"\son[a-z]+\s*=", html)
+
+
+def wind_gap_event(cast, changji) -> dict:
+    """A wind chain whose resin link nobody here fills; two resin makers elsewhere (one supplies
+    our blade leader); an August event held for the plan's wind month."""
+    elsewhere = Region.objects.create(code="320100", name="南京市", level=RegionLevel.CITY)
+    chain = Chain.objects.create(
+        code="wind-power", name="风电装备", cluster=Cluster.objects.create(code="ne", name="新能源")
+    )
+    resin = Link.objects.create(chain=chain, code="resin", name="树脂", stage="upstream")
+    blade = Link.objects.create(chain=chain, code="blade", name="叶片", stage="midstream")
+    leader = Enterprise.objects.create(
+        name="本地叶片链主", region=changji["changji"], is_chain_leader=True
+    )
+    EnterpriseLink.objects.create(enterprise=leader, link=blade, source="manual")
+    big = Enterprise.objects.create(name="外地树脂大厂", region=elsewhere,
+                                    registered_capital_wan=90000)  # fmt: skip
+    partner = Enterprise.objects.create(name="外地树脂伙伴", region=elsewhere,
+                                        registered_capital_wan=500)  # fmt: skip
+    for e in (big, partner):
+        EnterpriseLink.objects.create(enterprise=e, link=resin, source="auto", confidence=0.8)
+    EnterpriseRelation.objects.create(source=partner, target=leader, kind="supplies")
+    held = event("风电专场推介会", D(2023, 8, 18))
+    plan = create_event_plan(cast["analyst"], 2023, changji["prefecture"])
+    slot = plan.months.get(month=8)
+    set_month_theme(cast["analyst"], slot, {"theme": "风电装备", "chains": [chain]})
+    mark_month_held(cast["analyst"], slot, held)
+    return {"event": held, "chain": chain, "resin": resin, "big": big, "partner": partner}

@@ -38,10 +38,13 @@ def pages(world) -> dict[str, str]:
         "project_edit": reverse("web:project_edit", args=[pk]),
         "events": reverse("web:events"),
         "event": reverse("web:event", args=[world["event"].pk]),
+        "event_plan": reverse("web:event_plan", args=[2023]),
     }
 
 
-READ_PAGES = ["dashboard", "chains", "chain", "projects", "project", "events", "event"]
+READ_PAGES = [
+    "dashboard", "chains", "chain", "projects", "project", "events", "event", "event_plan",
+]  # fmt: skip
 WRITE_PAGES = ["project_create", "project_edit"]
 
 

@@ -113,7 +113,7 @@ def test_anonymous_cannot_download_evidence(client, world):
     officer = f.signed_in(client, "t_qitai")
     officer.post(
         url("project_evidence", world["project"].pk),
-        {"stage": "signed", "kind": "agreement", "file": SimpleUploadedFile("a.pdf", b"x")},
+        {"stage": "signed", "kind": "agreement", "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4")},
     )
     client.logout()
     assert client.get(url("evidence_file", Evidence.objects.get().pk)).status_code == 302

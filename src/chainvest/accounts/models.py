@@ -62,11 +62,19 @@ class ApiTokenQuerySet(models.QuerySet):
     def live(self) -> "ApiTokenQuerySet":
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
+    def visible_to(self, user) -> "ApiTokenQuerySet":
+        """Administrators see every user's tokens; everyone else only their own."""
+        from chainvest.accounts.permissions import role_of
+
+        mine = self if role_of(user) == Role.ADMIN else self.filter(user=user)
+        return mine.select_related("user").order_by("-created_at")
+
 
 class ApiToken(models.Model):
     """A bearer token for the API; only its hash is stored, so a leaked database leaks no token."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField("用途", max_length=64, blank=True)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
@@ -79,10 +87,32 @@ class ApiToken(models.Model):
         return f"{self.user} 的访问令牌（{self.created_at:%Y-%m-%d}）"
 
     @classmethod
-    def issue(cls, user, days: int | None = None) -> tuple["ApiToken", str]:
+    def issue(cls, user, days: int | None = None, name: str = "") -> tuple["ApiToken", str]:
+        """A new token; the raw value is returned once and never stored."""
         raw = secrets.token_urlsafe(32)
         days = days or settings.API_TOKEN_DAYS
         token = cls.objects.create(
-            user=user, key_hash=hash_token(raw), expires_at=timezone.now() + timedelta(days=days)
+            user=user,
+            name=name,
+            key_hash=hash_token(raw),
+            expires_at=timezone.now() + timedelta(days=days),
         )
         return token, raw
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "已吊销"
+        if self.expires_at <= timezone.now():
+            return "已过期"
+        return "有效"
+
+    @property
+    def is_live(self) -> bool:
+        return self.state == "有效"
+
+    def revoke(self) -> None:
+        """Revoking is final and keeps the row, so the list still shows who had access when."""
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])

@@ -78,3 +78,30 @@ def can_convert_target(user, county_id: int | None) -> bool:
     if role in {Role.ADMIN, Role.ANALYST}:
         return True
     return role == Role.OFFICER and officer_covers(user, county_id, None)
+
+
+def can_write_event_plan(user) -> bool:
+    """一月一主题 is the bureau's calendar: analysts and admins set it; others read it."""
+    return role_of(user) in {Role.ADMIN, Role.ANALYST}
+
+
+def can_write_invitations(user) -> bool:
+    """Building an event's invitation list (adding, removing invitees) is the bureau's work."""
+    return role_of(user) in {Role.ADMIN, Role.ANALYST}
+
+
+def can_update_invitation(user, invitation) -> bool:
+    """The officer responsible for an invitee records how the invitation went."""
+    if can_write_invitations(user):
+        return True
+    return role_of(user) == Role.OFFICER and invitation.officer_id == user.pk
+
+
+def can_write_indicators(user) -> bool:
+    """Economic indicators are entered or imported by the bureau's analysts and admins."""
+    return role_of(user) in {Role.ADMIN, Role.ANALYST}
+
+
+def can_manage_token(user, token) -> bool:
+    """An API token is its owner's to revoke; administrators may revoke anyone's."""
+    return role_of(user) == Role.ADMIN or token.user_id == user.pk

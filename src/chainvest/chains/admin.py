@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from chainvest.chains.models import (
     Chain,
@@ -36,7 +37,7 @@ class LeaderInline(admin.TabularInline):
 
 
 @admin.register(Chain)
-class ChainAdmin(admin.ModelAdmin):
+class ChainAdmin(SimpleHistoryAdmin):
     list_display = ["code", "name", "cluster", "order", "strong_min_enterprises"]
     list_filter = ["cluster"]
     fieldsets = [

@@ -80,7 +80,7 @@ class LinkSpec:
 
 @dataclass
 class ChainSpec:
-    path: Path
+    source: str  # the file name, for error messages
     code: str
     name: str
     cluster: str
@@ -100,14 +100,16 @@ class ChainSpec:
 class _Where:
     """Builds error messages that name the file and the place in it."""
 
-    def __init__(self, path: Path, place: str = "") -> None:
-        self.path, self.place = path, place
+    def __init__(self, source: Path | str, place: str = "") -> None:
+        # A file of the folder is named by its file name; an uploaded text by what it was called.
+        self.name = source.name if isinstance(source, Path) else source
+        self.place = place
 
     def at(self, place: str) -> _Where:
-        return _Where(self.path, place)
+        return _Where(self.name, place)
 
     def error(self, message: str) -> ValueError:
-        prefix = f"{self.path.name}：{self.place} " if self.place else f"{self.path.name}："
+        prefix = f"{self.name}：{self.place} " if self.place else f"{self.name}："
         return ValueError(f"{prefix}{message}")
 
 
@@ -115,10 +117,14 @@ class _Where:
 
 
 def _read_yaml(path: Path) -> Any:
+    return _load_yaml(path.read_text(encoding="utf-8"), path.name)
+
+
+def _load_yaml(text: str, source: str) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        return yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as exc:
-        raise _Where(path).error(f"YAML 格式错误：{exc}") from exc
+        raise _Where(source).error(f"YAML 格式错误：{exc}") from exc
 
 
 def _text(
@@ -213,7 +219,7 @@ def _parse_links(
     if not isinstance(items, list):
         raise where.error("字段 links/children 应为环节的列表")
     for item in items:
-        label = item.get("code", "?") if isinstance(item, dict) else "?"
+        label = (item.get("code") or item.get("name") or "?") if isinstance(item, dict) else "?"
         link_where = where.at(f"环节 {label}")
         item = _mapping(link_where, item, LINK_KEYS)
         code = _slug(link_where, item)
@@ -258,16 +264,32 @@ def _parse_flows(where: _Where, items: Any, codes: set[str]) -> list[tuple[str, 
 
 def parse_chain(path: Path, clusters: set[str], known_codes: set[str] | None) -> ChainSpec:
     """One chain file, validated; `known_codes` None means industry codes are not checked."""
-    where = _Where(path)
-    data = _mapping(where, _read_yaml(path), CHAIN_KEYS)
+    data = _read_yaml(path)
+    code = data.get("code") if isinstance(data, dict) else None
+    if isinstance(code, str) and code.strip() != path.stem:
+        raise _Where(path).error(f"代码 {code.strip()} 与文件名不一致")
+    return parse_chain_data(data, path.name, clusters, known_codes)
+
+
+def parse_chain_text(
+    text: str, source: str, clusters: set[str], known_codes: set[str] | None
+) -> ChainSpec:
+    """A chain template given as text (an upload); `source` names it in error messages."""
+    return parse_chain_data(_load_yaml(text, source), source, clusters, known_codes)
+
+
+def parse_chain_data(
+    data: Any, source: str, clusters: set[str], known_codes: set[str] | None
+) -> ChainSpec:
+    """One chain's template structure, validated; nothing is written."""
+    where = _Where(source)
+    data = _mapping(where, data, CHAIN_KEYS)
     code = _slug(where, data)
-    if code != path.stem:
-        raise where.error(f"代码 {code} 与文件名不一致")
     cluster = _text(where, data, "cluster", required=True)
     if cluster not in clusters:
         raise where.error(f"cluster：未知产业集群 {cluster}")
     spec = ChainSpec(
-        path=path,
+        source=source,
         code=code,
         name=_text(where, data, "name", required=True, limit=64),
         cluster=cluster,
@@ -331,17 +353,17 @@ def _thresholds(where: _Where, data: Any) -> dict[str, Any]:
     return out
 
 
-def _check_unique(specs: list[ChainSpec]) -> None:
-    seen: dict[str, Path] = {}
+def check_unique(specs: list[ChainSpec]) -> None:
+    seen: dict[str, str] = {}
     for spec in specs:
         for key in (f"code:{spec.code}", f"name:{spec.name}"):
             if key in seen:
-                raise _Where(spec.path).error(f"产业链 {key} 与 {seen[key].name} 重复")
-            seen[key] = spec.path
+                raise _Where(spec.source).error(f"产业链 {key} 与 {seen[key]} 重复")
+            seen[key] = spec.source
     taken = dict(Chain.objects.values_list("name", "code"))
     for spec in specs:
         if taken.get(spec.name, spec.code) != spec.code:
-            raise _Where(spec.path).error(f"名称 {spec.name} 已被产业链 {taken[spec.name]} 使用")
+            raise _Where(spec.source).error(f"名称 {spec.name} 已被产业链 {taken[spec.name]} 使用")
 
 
 def read_templates(directory: Path) -> tuple[list[dict], list[ChainSpec]]:
@@ -360,7 +382,7 @@ def read_templates(directory: Path) -> tuple[list[dict], list[ChainSpec]]:
         if not p.name.startswith("_") and p.name != CLUSTERS_FILE
     ]
     specs = [parse_chain(path, cluster_codes, known) for path in paths]
-    _check_unique(specs)
+    check_unique(specs)
     return clusters, specs
 
 
@@ -368,27 +390,32 @@ def read_templates(directory: Path) -> tuple[list[dict], list[ChainSpec]]:
 
 
 @dataclass
-class _Tally:
+class Tally:
     created: int = 0
     updated: int = 0
     relations: int = 0  # flow and industry-code pairs added or removed
     unknown_leaders: int = 0  # 链主 names of the files not found in the enterprise pool
+    user: Any = None  # who made the change, for the chain and link history
 
 
-def _save_changed(obj: models.Model, values: dict[str, Any], tally: _Tally) -> None:
+def _save_changed(obj: models.Model, values: dict[str, Any], tally: Tally) -> None:
     changed = [key for key, value in values.items() if getattr(obj, key) != value]
     if changed:
         for key in changed:
             setattr(obj, key, values[key])
+        obj._history_user = tally.user
         obj.save(update_fields=changed)
         tally.updated += 1
 
 
-def _upsert(model: type[models.Model], lookup: dict, values: dict, tally: _Tally) -> Any:
+def _upsert(model: type[models.Model], lookup: dict, values: dict, tally: Tally) -> Any:
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         tally.created += 1
-        return model.objects.create(**lookup, **values)
+        obj = model(**lookup, **values)
+        obj._history_user = tally.user
+        obj.save()
+        return obj
     _save_changed(obj, values, tally)
     return obj
 
@@ -398,7 +425,7 @@ def _sources_text(spec: ChainSpec) -> str:
     return "\n".join(lines)
 
 
-def _sync_links(chain: Chain, spec: ChainSpec, tally: _Tally) -> dict[str, Link]:
+def _sync_links(chain: Chain, spec: ChainSpec, tally: Tally) -> dict[str, Link]:
     existing = {link.code: link for link in chain.links.all()}
     by_code: dict[str, Link] = {}
     for link_spec in spec.links:  # parents come before their children
@@ -413,7 +440,9 @@ def _sync_links(chain: Chain, spec: ChainSpec, tally: _Tally) -> dict[str, Link]
         }
         link = existing.get(link_spec.code)
         if link is None:
-            link = Link.objects.create(chain=chain, code=link_spec.code, **values)
+            link = Link(chain=chain, code=link_spec.code, **values)
+            link._history_user = tally.user
+            link.save()
             tally.created += 1
         else:
             _save_changed(link, values, tally)
@@ -427,7 +456,7 @@ def _sync_pairs(
     right: str,
     owned: set[int],
     wanted: set[tuple[int, int]],
-    tally: _Tally,
+    tally: Tally,
 ) -> None:
     """Make the (left, right) rows of `through` whose left end is in `owned` equal `wanted`."""
     rows = through.objects.filter(**{f"{left}__in": owned}).values_list("pk", left, right)
@@ -441,7 +470,7 @@ def _sync_pairs(
 
 
 def _sync_relations(
-    spec: ChainSpec, links: dict[str, Link], code_ids: dict[str, int], tally: _Tally
+    spec: ChainSpec, links: dict[str, Link], code_ids: dict[str, int], tally: Tally
 ) -> None:
     ids = {link.id for link in links.values()}
     # Flows leaving this chain's named links are owned by the file; others are left alone.
@@ -453,7 +482,7 @@ def _sync_relations(
     _sync_pairs(Link.industry_codes.through, "link_id", "industrycode_id", ids, wanted, tally)
 
 
-def _sync_people(chain: Chain, spec: ChainSpec, tally: _Tally) -> None:
+def _sync_people(chain: Chain, spec: ChainSpec, tally: Tally) -> None:
     """Chiefs and leaders named by the file replace the chain's; absent keys change nothing.
 
     Leaders are enterprises of the pool found by exact name; a name not in the pool (yet) is
@@ -478,28 +507,33 @@ def _sync_people(chain: Chain, spec: ChainSpec, tally: _Tally) -> None:
                 _upsert(ChainLeader, lookup, {"note": note, "order": order}, tally)
 
 
-def _write(clusters: list[dict], specs: list[ChainSpec]) -> _Tally:
-    tally = _Tally()
+def _write(clusters: list[dict], specs: list[ChainSpec]) -> Tally:
+    tally = Tally()
     for item in clusters:
         values = {k: v for k, v in item.items() if k != "code"}
         _upsert(Cluster, {"code": item["code"]}, values, tally)
-    cluster_ids = dict(Cluster.objects.values_list("code", "id"))
-    code_ids = dict(IndustryCode.objects.filter(level=4).values_list("code", "id"))
     for spec in specs:
-        values = {
-            "name": spec.name,
-            "cluster_id": cluster_ids[spec.cluster],
-            "order": spec.order,
-            "description": spec.description,
-            "chief_title": spec.chief_title,
-            "sources": _sources_text(spec),
-            "is_demo": False,
-            **spec.thresholds,
-        }
-        chain = _upsert(Chain, {"code": spec.code}, values, tally)
-        _sync_relations(spec, _sync_links(chain, spec, tally), code_ids, tally)
-        _sync_people(chain, spec, tally)
+        write_chain_spec(spec, tally)
     return tally
+
+
+def write_chain_spec(spec: ChainSpec, tally: Tally) -> Chain:
+    """One validated chain into the database: only rows whose values differ are saved."""
+    values = {
+        "name": spec.name,
+        "cluster_id": Cluster.objects.values_list("id", flat=True).get(code=spec.cluster),
+        "order": spec.order,
+        "description": spec.description,
+        "chief_title": spec.chief_title,
+        "sources": _sources_text(spec),
+        "is_demo": False,
+        **spec.thresholds,
+    }
+    code_ids = dict(IndustryCode.objects.filter(level=4).values_list("code", "id"))
+    chain = _upsert(Chain, {"code": spec.code}, values, tally)
+    _sync_relations(spec, _sync_links(chain, spec, tally), code_ids, tally)
+    _sync_people(chain, spec, tally)
+    return chain
 
 
 def load_chain_templates(directory: Path | None = None) -> dict[str, int]:

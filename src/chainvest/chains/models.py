@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from chainvest.engine.diagnosis import Thresholds
 from chainvest.regions.models import IndustryCode
@@ -72,6 +73,8 @@ class Chain(models.Model):
     )
 
     objects = ChainQuerySet.as_manager()
+    # Template imports and UI edits are kept; flows are described in the change reason.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "code"]
@@ -128,6 +131,7 @@ class Link(models.Model):
     )
     weight = models.PositiveSmallIntegerField("重要程度", default=1)
     order = models.PositiveSmallIntegerField("排序", default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["chain", "order", "id"]

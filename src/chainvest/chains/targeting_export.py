@@ -7,6 +7,7 @@ import io
 
 from chainvest.chains.targeting import Target, TargetList
 from chainvest.engine.targeting import PART_LABELS, PARTS
+from chainvest.spreadsheets import SAFE_STRINGS
 
 HEADERS = [
     "排名",
@@ -32,7 +33,7 @@ def targets_xlsx(result: TargetList, when: dt.datetime) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, **SAFE_STRINGS})
     bold = book.add_format({"bold": True, "font_size": 14})
     head = book.add_format({"bold": True, "bg_color": "#F8F8F9", "border": 1})
     num = book.add_format({"num_format": "0.0"})

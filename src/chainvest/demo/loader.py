@@ -22,7 +22,14 @@ from simple_history.utils import bulk_create_with_history
 
 from chainvest.accounts.services import ensure_user
 from chainvest.chains.loaders import load_chain_templates
-from chainvest.chains.models import Chain, ChainChief, ChainLeader, ChainSnapshot, Link
+from chainvest.chains.models import (
+    Chain,
+    ChainChief,
+    ChainLeader,
+    ChainSnapshot,
+    Cluster,
+    Link,
+)
 from chainvest.chains.snapshots import take_history
 from chainvest.engine.text import AmountError, parse_money
 from chainvest.enterprises.models import (
@@ -32,7 +39,16 @@ from chainvest.enterprises.models import (
     EnterpriseRelation,
     RelationKind,
 )
-from chainvest.events.models import Event
+from chainvest.events.models import (
+    Event,
+    EventPlan,
+    Invitation,
+    InvitationSource,
+    InvitationStatus,
+    PlanMonth,
+    PlanStatus,
+)
+from chainvest.indicators.services import load_demo_indicators
 from chainvest.projects.models import (
     STAGE_DATE_FIELD,
     STAGE_ORDER,
@@ -52,7 +68,9 @@ HISTORY_REASON = "加载示例数据"
 HISTORY_MONTHS = (dt.date(2023, 3, 1), dt.date(2023, 12, 1))
 YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
 TABLE_KEYS = {"table", "columns", "rows"}
-FILES = ["sources", "users", "enterprises", "events", "projects", "engagements", "chains"]
+FILES = [
+    "sources", "users", "enterprises", "events", "projects", "engagements", "chains", "plans",
+]  # fmt: skip
 
 
 class DemoDataError(ValueError):
@@ -127,7 +145,15 @@ def load_demo(data_dir: Path | None = None) -> dict:
         created["chain_chiefs"] = _load_chiefs(files["chains"], look)
         created["chain_leaders"] = _load_leaders(files["chains"], look)
         created["signings"] = _load_signings(files["projects"], look)
+        created["event_plans"], created["plan_months"] = _load_plans(files["plans"], look)
+        created["invitations"] = _load_invitations(files["plans"], look)
+        created["indicators"] = _load_indicators(data_dir / "indicators.csv")
     return {"created": created, "new_users": new_users}
+
+
+def _load_indicators(path: Path) -> int:
+    """经济指标: published figures with their source, the rest marked 示例 (a 示例 column)."""
+    return load_demo_indicators(path) if path.exists() else 0
 
 
 def load_demo_history() -> int:
@@ -351,6 +377,91 @@ def _event(rec: Record, look: Lookups) -> Event:
         source=look.source_text(rec),
         is_demo=rec.is_demo,
     )
+
+
+# --- 一月一主题: the yearly event plan --------------------------------------------------------
+
+
+def _load_plans(doc: dict, look: Lookups) -> tuple[int, int]:
+    """Plans keyed by (year, owner), months by (plan, month); existing ones are left alone."""
+    plans, created = {}, 0
+    for rec in records(doc, "plans"):
+        owner = look.find(look.regions, rec.require("owner"), "区划代码", rec)
+        plan = EventPlan.objects.filter(year=rec.require("year"), owner_id=owner).first()
+        if plan is None:
+            plan = EventPlan(
+                year=rec.data["year"],
+                owner_id=owner,
+                title=rec.get("title", ""),
+                source=look.source_text(rec),
+                is_demo=rec.is_demo,
+            )
+            _save_with_history(plan)
+            created += 1
+        plans[str(plan.year)] = plan
+    months = [_plan_month(rec, plans, look) for rec in records(doc, "months")]
+    return created, sum(1 for made in months if made)
+
+
+def _save_with_history(record) -> None:
+    record._change_reason = HISTORY_REASON
+    record.save()
+
+
+def _plan_month(rec: Record, plans: dict, look: Lookups) -> bool:
+    plan = look.find(plans, rec.require("plan"), "计划年度", rec)
+    month = int(rec.require("month"))
+    if plan.months.filter(month=month).exists():
+        return False
+    status = rec.require("status")
+    if status not in PlanStatus.values:
+        raise DemoDataError(f"{rec.where}：未知的计划状态「{status}」")
+    park = look.find(look.parks, rec.get("host_park"), "园区代码", rec)
+    slot = PlanMonth(
+        plan=plan,
+        month=month,
+        theme=rec.require("theme"),
+        host_county_id=look.find(look.regions, rec.get("host_county"), "区划代码", rec),
+        host_park=park,
+        planned_date=_date(rec, "planned_date"),
+        status=status,
+        event=look.find(look.events, rec.get("event"), "活动键", rec),
+        cancel_reason=rec.get("cancel_reason", ""),
+        is_demo=rec.is_demo,
+    )
+    _save_with_history(slot)
+    slot.chains.set([look.find(look.chains, c, "产业链代码", rec) for c in rec.get("chains", [])])
+    codes = dict(Cluster.objects.values_list("code", "id"))
+    slot.clusters.set([look.find(codes, c, "产业集群代码", rec) for c in rec.get("clusters", [])])
+    return True
+
+
+def _load_invitations(doc: dict, look: Lookups) -> int:
+    """Invitation lists keyed by (event, enterprise); the county's officer is responsible."""
+    existing = set(Invitation.objects.values_list("event_id", "enterprise_id"))
+    new = []
+    for rec in records(doc, "invitations"):
+        event = look.find(look.events, rec.require("event"), "活动键", rec)
+        enterprise = look.find(look.enterprises, rec.require("enterprise"), "企业键", rec)
+        if rec.require("status") not in InvitationStatus.values:
+            raise DemoDataError(f"{rec.where}：未知的邀请状态「{rec.data['status']}」")
+        if (event.pk, enterprise) in existing:
+            continue
+        existing.add((event.pk, enterprise))
+        county = look.find(look.regions, rec.get("county"), "区划代码", rec)
+        new.append(
+            Invitation(
+                event=event,
+                enterprise_id=enterprise,
+                source=InvitationSource.MANUAL,
+                reason=rec.get("reason", ""),
+                status=rec.data["status"],
+                officer=look.officers.get(county),
+                is_demo=rec.is_demo,
+            )
+        )
+    bulk_create_with_history(new, Invitation, default_change_reason=HISTORY_REASON)
+    return len(new)
 
 
 # --- projects ------------------------------------------------------------------------------

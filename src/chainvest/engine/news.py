@@ -229,7 +229,12 @@ _UNIT = r"(?:个|项)"
 _COUNT_PATTERNS = [
     re.compile(
         rf"{_SIGN}(?:(?!{_NOT_SIGNING}){_GAP}){{0,30}}?项目"
-        rf"(?:共|合计|总计|有|为|达|达到)?{_COUNT}{_UNIT}"
+        rf"(?:共计|共|合计|总计|有|为|达|达到)?{_COUNT}{_UNIT}"
+    ),
+    # "…签约仪式昨日举行，共有34个重大项目落户我省": the ceremony's projects settling in.
+    re.compile(
+        rf"{_SIGN}(?:仪式|活动|大会){_GAP}{{0,12}}[,;]共?有?{_COUNT}{_UNIT}{_GAP}{{0,10}}?项目"
+        rf"(?:落户|落地|签约)"
     ),
     # A list of named projects closing with "等N个项目".
     re.compile(
@@ -250,7 +255,7 @@ _FIRMS = _COUNT_PATTERNS[-1]  # counts companies: used only when no project coun
 _TOTAL_WORDS = re.compile(
     r"(?:总投资额?|投资总额|总金额|签约金额|签约总金额|签约总额|签约额|合同额|协议额|协议金额|协议总金额|协议投资|"
     r"协议总投资|合同金额|合同总金额|合同投资|计划投资|总额|投资额|金额|涉及投资|总投资约?|引资总?额?)"
-    r"(?:达|为|约|共|合计|近|折合)*(?:人民币)?$"
+    r"(?:达|为|约|共|合计|共计|总计|近|折合)*(?:人民币)?$"
 )
 _AMOUNT_ONLY = re.compile(rf"{_SIGN}(?:总)?(?:金额|总额|资金|额)")
 _NOT_INVESTMENT = re.compile(
@@ -262,7 +267,7 @@ _CUMULATIVE = re.compile(
     r"累计|截至|截止|至今|以来|先后|此前|之前|当月|本月|全年|年内|上半年|下半年|前三季度|"
     r"第?[一二三四]季度(?=[\d,])|前[一二三四五六七八九十\d]+个?月|\d+[-—–~至]\d+\s*月|"
     r"今年共|已签约|共举办|共举行|历届|近年来|近[一二三四五\d]年|新签约|新增签约|同比|月份|"
-    r"\d{4}年(?=,)"
+    r"\d{4}年(?=,)|上届|上一届|往届|去年同期"
 )
 # Signings announced, planned or pre-signed are not signings yet.
 _PLANNED = re.compile(r"将在|将于|将有|拟|预计|有望|即将|预签约|待签约|准备|安排|计划于|力争")
@@ -291,13 +296,24 @@ def _is_total(norm: str, a: int) -> bool:
     return bool(_TOTAL_WORDS.search(before)) and not _NOT_INVESTMENT.search(before[-6:])
 
 
+# "签约项目26个，其中投资50亿元以上项目3个，总投资401.6亿元": a size bracket's count is not a
+# share with its own total, so the total after it is still the whole signing's.
+_SIZE_BRACKET = re.compile(
+    rf"^{_UNIT}?,?其中(?:投资|总投资)?[^,;]{{0,12}}以上的?项目{_COUNT}{_UNIT},[^,;]{{0,10}}$"
+)
+
+
+def _nothing_between(gap: str) -> bool:
+    return ";" not in gap and ("其中" not in gap or bool(_SIZE_BRACKET.match(gap)))
+
+
 def _investment_near(norm: str, start: int, end: int, stop: int | None = None) -> Money | None:
     """The total stated right after a count (before `stop`), or just before "…的N个项目"."""
     stop = len(norm) if stop is None else stop
     for a, b, money in find_money(norm):
         if not _is_total(norm, a):
             continue
-        if end <= a < min(stop, end + 60) and not re.search(r";|其中", norm[end:a]):
+        if end <= a < min(stop, end + 60) and _nothing_between(norm[end:a]):
             return money
         if b <= start and norm[b:start].startswith("的") and len(norm[b:start]) < 4:
             return money
@@ -715,10 +731,16 @@ def _day(s: Sentence) -> tuple[int, int] | None:
     return (int(m.group(2)), int(m.group(3))) if m else None
 
 
+_EARLIER = re.compile(r"继[^,;]*$")
+
+
 def _part_of(ev: EventDraft, m: Mention, gaz: Gazetteer | None) -> bool:
     """A smaller count (and total) stated after an event, on no other day and by no region
     outside the event's, is a share of it."""
     if ev.signed_count is None or m.count is None or m.count >= ev.signed_count:
+        return False
+    # "继…签约30个项目后, …签约26个" sets an earlier signing beside this one, not inside it.
+    if any(_EARLIER.search(_clause_before(x)) for x in (m, ev.mentions[0])):
         return False
     if gaz is not None:
         mine = gaz.first(m.sentence.norm[: m.pos])
@@ -742,11 +764,50 @@ def _join(ev: EventDraft, m: Mention) -> None:
         ev.evidence.append(m.sentence.text)
 
 
+_WIDE = re.compile(r"全省|全国|全区|全市各|西部|各地|各省|与会|全体|整个")
+_OWN = re.compile(r"^(?:我|本)(?:市|省|县|区|州|盟|旗|团)")
+
+
+def _clause_before(m: Mention) -> str:
+    head = m.sentence.norm[: m.pos]
+    return head[max(head.rfind(","), head.rfind(";"), head.rfind(":")) + 1 :]
+
+
+def _own_region(m: Mention, gaz: Gazetteer | None) -> bool:
+    clause = _clause_before(m)
+    if _OWN.match(clause):
+        return True
+    found = gaz.find(clause[:12]) if gaz is not None else []
+    return any(pos == 0 and p.level != "park" for pos, p in found)
+
+
+def _regional_view(mentions: list[Mention], gaz: Gazetteer | None) -> list[Mention]:
+    """A report from one region's view ("我市有8个项目签约…全省共有107个") takes the region's
+    signing as the event; the wider ceremony's figures are context."""
+    counted = [m for m in mentions if m.count is not None]
+    wide = [m for m in counted if _WIDE.search(_clause_before(m))]
+    own = [m for m in counted if m not in wide and _own_region(m, gaz)]
+    if not wide or not own or min(o.count for o in own) >= min(w.count for w in wide):
+        return mentions
+    # The wider figure restated ("在昨天签约的107个项目中") is context too.
+    wide_counts = {w.count for w in wide}
+    return [m for m in mentions if m not in wide and m.count not in wide_counts]
+
+
+def _on_its_own_day(m: Mention, events: list[EventDraft]) -> bool:
+    """A total dated to a day none of the counted signings is on ("8月31日…签约额总计89.58亿元"
+    beside "展会期间…促成签约项目4个") is a signing of its own."""
+    day = _day(m.sentence)
+    days = {_day(x.sentence) for e in events for x in e.mentions} - {None}
+    return day is not None and day not in days
+
+
 def group_mentions(mentions: list[Mention], gaz: Gazetteer | None = None) -> list[EventDraft]:
     """Mentions stating the same figures are one event (several articles on one ceremony);
     shares of an event and totals without a count stated beside counted ones are not events."""
     if any(not m.subset for m in mentions):
         mentions = [m for m in mentions if not m.subset]
+    mentions = _regional_view(mentions, gaz)
     events: list[EventDraft] = []
     for m in (m for m in mentions if m.count is not None):
         home = next((e for e in reversed(events) if _compatible(e, m)), None)
@@ -764,7 +825,10 @@ def group_mentions(mentions: list[Mention], gaz: Gazetteer | None = None) -> lis
     for m in (m for m in mentions if m.count is None):
         same = (e for e in events if e.investment and _same_money(e.investment, m.total))
         home = next(same, None)
-        if home is None and not counted:
+        if home is None and counted and _on_its_own_day(m, events):
+            home = EventDraft()
+            events.append(home)
+        elif home is None and not counted:
             home = next((e for e in events if _compatible(e, m)), None) or EventDraft()
             if home not in events:
                 events.append(home)
@@ -795,6 +859,8 @@ def _merge_same_day(events: list[EventDraft]) -> None:
         if ev.signed_count is not None:
             continue
         twin = next((e for e in events if e is not ev and e.date == ev.date and ev.date), None)
+        if twin is not None and _on_its_own_day(ev.mentions[0], [twin]):
+            continue
         if twin is not None and _same_money(twin.investment, ev.investment):
             twin.investment = twin.investment or ev.investment
             twin.evidence += [t for t in ev.evidence if t not in twin.evidence]

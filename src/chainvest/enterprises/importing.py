@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import shutil
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -29,7 +30,13 @@ from simple_history.utils import bulk_update_with_history
 
 from chainvest.enterprises import importing_bulk as bulk
 from chainvest.enterprises import importing_lock
-from chainvest.enterprises.importing_read import Columns, ImportFileError, open_table
+from chainvest.enterprises.importing_read import (
+    Columns,
+    ImportFileError,
+    check_content,
+    open_table,
+    too_large_message,
+)
 from chainvest.enterprises.importing_report import write_error_report, write_rejects
 from chainvest.enterprises.importing_rows import RowChecker, RowError
 from chainvest.enterprises.models import Enterprise, ImportBatch, ImportStatus
@@ -127,10 +134,13 @@ def _import(
     try:
         table = open_table(path, mapping)
     except ImportFileError as exc:
-        return _fail(ImportResult(batch), [RowError(0, "", "", str(exc))])
+        return _fail(ImportResult(batch), [_file_error(exc)])
     result = ImportResult(batch, columns=table.columns)
     batch.column_map = table.columns.as_map()
-    checked = _check_rows(batch, table.columns, table.rows)
+    try:
+        checked = _check_rows(batch, table.columns, table.rows)
+    except ImportFileError as exc:  # found further down: a formula cell, a broken CSV line
+        return _fail(result, [_file_error(exc)])
     checked.errors.extend(_match_pool(checked))
     batch.total_rows = batch.processed_rows = checked.total
     if checked.errors and not skip_invalid:
@@ -142,6 +152,11 @@ def _import(
     if hooks and result.ids:
         run_hooks(result.ids)
     return result
+
+
+def _file_error(exc: ImportFileError) -> RowError:
+    """A whole-file error, placed at the cell it was found in when there is one."""
+    return RowError(exc.row, exc.column, exc.value, str(exc))
 
 
 def start_batch(
@@ -184,7 +199,7 @@ def estimate_rows(path: Path) -> int:
                 return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
         from openpyxl import load_workbook
 
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
         try:
             return workbook.worksheets[0].max_row or 0
         finally:
@@ -598,20 +613,38 @@ def run_hooks(ids: list[int]) -> list[str]:
 UPLOAD_SUFFIXES = {".csv", ".xlsx"}
 
 
-def save_upload(chunks: Iterable[bytes], file_name: str) -> Path:
-    """Keep an uploaded file under VAR_DIR/imports/uploads/<random>/; the name is not trusted."""
+def save_upload(chunks: Iterable[bytes], file_name: str, max_bytes: int | None = None) -> Path:
+    """Keep an uploaded file under VAR_DIR/imports/uploads/<random>/; the name is not trusted.
+
+    Only .csv and .xlsx, whose content must look like one (not merely be named so), and no more
+    than `max_bytes` (settings.MAX_IMPORT_BYTES): otherwise ImportFileError and nothing is kept.
+    """
     import secrets
 
     suffix = Path(file_name).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
         raise ImportFileError("仅允许导入 csv、xlsx 格式文件")
+    limit = max_bytes or settings.MAX_IMPORT_BYTES
     folder = report_dir() / "uploads" / secrets.token_hex(8)
     folder.mkdir(parents=True)
     path = folder / f"upload{suffix}"
+    try:
+        _write_capped(path, chunks, limit)
+        check_content(path)
+    except ImportFileError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return path
+
+
+def _write_capped(path: Path, chunks: Iterable[bytes], limit: int) -> None:
+    written = 0
     with path.open("wb") as fh:
         for chunk in chunks:
+            written += len(chunk)
+            if written > limit:
+                raise ImportFileError(too_large_message(limit))
             fh.write(chunk)
-    return path
 
 
 def upload_path(token: str) -> Path | None:

@@ -77,6 +77,21 @@ ALIASES: dict[str, str] = {fold_header(a): key for key, names in _ALIASES.items(
 class ImportFileError(ValueError):
     """The file as a whole cannot be read (format, encoding, no header row)."""
 
+    row = 0
+    column = ""
+    value = ""
+
+
+class FormulaCellError(ImportFileError):
+    """A spreadsheet cell holds a formula: refused, since its value would be the file's word."""
+
+    def __init__(self, row: int, column: str, formula: str) -> None:
+        self.row, self.column, self.value = row, column, formula[:200]
+        super().__init__(
+            f"第 {row} 行第 {column} 列是公式，平台不计算公式也不采用文件里的计算结果；"
+            "请在 Excel 中复制后“选择性粘贴 → 数值”，保存后再导入"
+        )
+
 
 @dataclass
 class Columns:
@@ -187,6 +202,54 @@ def map_columns(headers: list[str], header_row: int, mapping: dict[str, str]) ->
     return columns
 
 
+# --- what an upload must be -----------------------------------------------------------------
+
+SNIFF_BYTES = 64 * 1024
+XLSX_PARTS = {"[Content_Types].xml", "xl/workbook.xml"}
+
+
+def too_large_message(limit: int) -> str:
+    return f"文件超过大小上限 {limit // (1024 * 1024)} MB，未导入；请拆分成多个文件后分别导入"
+
+
+def check_content(path: Path) -> None:
+    """The content must be what the extension says: an .xlsx a real workbook (a zip package
+    with a workbook part), a .csv text (no NUL bytes, UTF-8 or GB18030)."""
+    if path.suffix.lower() == ".xlsx":
+        _check_xlsx(path)
+    else:
+        _check_csv(path)
+
+
+def _check_xlsx(path: Path) -> None:
+    import zipfile
+
+    message = f"「{path.name}」不是有效的 xlsx 文件（内容与扩展名不符），请用 Excel 另存为 .xlsx"
+    if not zipfile.is_zipfile(path):
+        raise ImportFileError(message)
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = set(package.namelist())
+    except zipfile.BadZipFile as exc:
+        raise ImportFileError(message) from exc
+    if not XLSX_PARTS <= names:
+        raise ImportFileError(message)
+
+
+def _check_csv(path: Path) -> None:
+    with path.open("rb") as fh:
+        start = fh.read(SNIFF_BYTES)
+    if b"\x00" in start or start.startswith(b"PK\x03\x04"):
+        raise ImportFileError(
+            "文件内容不是文本格式的 CSV（内容与扩展名不符），请另存为 CSV 后再导入"
+        )
+    try:
+        start.decode("gb18030" if sniff_encoding(path) == "gb18030" else "utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if len(start) < SNIFF_BYTES or exc.start < len(start) - 4:  # not a character cut in two
+            raise ImportFileError("CSV 文件编码无法识别，请另存为 UTF-8 或 GBK 编码") from exc
+
+
 # --- CSV -----------------------------------------------------------------------------------
 
 
@@ -223,11 +286,16 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """First sheet, cached values only: formulas are never evaluated, links never followed."""
+    """First sheet, streamed; links to other workbooks are never followed (keep_links=False).
+
+    Formulas are read as formulas (data_only=False), not as the result the file caches: the
+    platform never evaluates one, and a cached result is whatever the file's author wrote
+    there. A formula cell refuses the whole file (FormulaCellError), naming the cell.
+    """
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        book = load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or fake .xlsx
         raise ImportFileError(f"无法读取 xlsx 文件：{exc}") from exc
 
@@ -235,11 +303,32 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         try:
             sheet = book.worksheets[0]
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield number, [cell_text(v) for v in values]
+                yield number, [_xlsx_cell(number, col, v) for col, v in enumerate(values)]
         finally:
             book.close()
 
     return rows()
+
+
+_PLAIN = (str, int, float, dt.date, type(None))
+
+
+def _xlsx_cell(row: int, col: int, value: object) -> str:
+    # Read this way, a formula is its text with a leading "=" (or an array-formula object).
+    if (isinstance(value, str) and value.startswith("=")) or (
+        not isinstance(value, _PLAIN) and _is_formula_object(value)
+    ):
+        from openpyxl.utils import get_column_letter
+
+        formula = getattr(value, "text", value)
+        raise FormulaCellError(row, get_column_letter(col + 1), str(formula))
+    return cell_text(value)
+
+
+def _is_formula_object(value: object) -> bool:
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    return isinstance(value, (ArrayFormula, DataTableFormula))
 
 
 def cell_text(value: object) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from chainvest.enterprises.importing_rows import RowError
+from chainvest.spreadsheets import SAFE_STRINGS
 
 REPORT_HEADERS = ["序号", "行号", "列名", "值", "错误说明"]
 
@@ -16,7 +17,7 @@ def write_error_report(errors: Iterable[RowError], path: Path) -> Path:
     import xlsxwriter
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, **SAFE_STRINGS})
     sheet = book.add_worksheet("错误明细")
     bold = book.add_format({"bold": True, "bg_color": "#F2F6FC", "border": 1})
     for col, (title, width) in enumerate(zip(REPORT_HEADERS, [6, 8, 20, 30, 60], strict=True)):
@@ -50,7 +51,7 @@ def write_rejects(
         return path
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, **SAFE_STRINGS})
     sheet = book.add_worksheet("未导入的行")
     for col, title in enumerate(titles):
         sheet.write_string(0, col, title)
@@ -69,7 +70,7 @@ def template_xlsx(headers: list[str]) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, **SAFE_STRINGS})
     sheet = book.add_worksheet("企业名录")
     bold = book.add_format({"bold": True, "bg_color": "#F2F6FC", "border": 1})
     for col, title in enumerate(headers):

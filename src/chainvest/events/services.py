@@ -1,4 +1,5 @@
-"""Writes to events: accepting a news draft is the one way text becomes a record."""
+"""Writes to events: accepting a news draft is the one way text becomes a record; the yearly
+plan of themed monthly events (一月一主题) is set and followed month by month."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from chainvest.accounts.permissions import can_write_events, require
-from chainvest.events.models import Event
+from chainvest.accounts.permissions import can_write_event_plan, can_write_events, require
+from chainvest.events.models import Event, EventPlan, PlanMonth, PlanStatus
 from chainvest.projects.models import Project
 from chainvest.projects.services import create_project, transition_project
 from chainvest.regions.models import Park, Region
@@ -91,3 +92,118 @@ def accept_news_draft(
     for draft in projects:
         _project_from_draft(user, event, draft)
     return event
+
+
+# --- 一月一主题: the yearly plan -----------------------------------------------------------
+
+PLAN_REASON = "年度活动计划"
+OPEN_STATUSES = {PlanStatus.PLANNED, PlanStatus.PREPARING}
+
+
+def _save(record, user, reason: str = PLAN_REASON) -> None:
+    record._history_user = user
+    record._change_reason = reason
+    record.save()
+
+
+@transaction.atomic
+def create_event_plan(user, year: int, owner: Region | None, title: str = "") -> EventPlan:
+    """A plan for `year` with twelve empty months (计划), one plan per unit and year."""
+    require(can_write_event_plan(user), "只有管理员和分析员可以制定年度活动计划")
+    errors = {}
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        errors["year"] = "年度应为2000至2100之间的整数"
+    if owner is None:
+        errors["owner"] = "请选择主办单位"
+    elif EventPlan.objects.filter(year=year, owner=owner).exists():
+        errors["year"] = f"{owner.name}{year}年的活动计划已存在"
+    if errors:
+        raise ValidationError(errors)
+    plan = EventPlan(year=year, owner=owner, title=(title or "").strip()[:200])
+    _save(plan, user)
+    for month in range(1, 13):
+        _save(PlanMonth(plan=plan, month=month), user)
+    return plan
+
+
+def _clean_host(fields: dict[str, Any]) -> tuple[Region | None, Park | None]:
+    county, park = fields.get("host_county"), fields.get("host_park")
+    if county is not None and county.level != "county":
+        raise ValidationError({"host_county": "承办地应为县市"})
+    if park is not None and county is not None and park.region_id != county.pk:
+        raise ValidationError({"host_park": f"{park.name}不在{county.name}"})
+    if county is None and park is not None and park.region.level == "county":
+        county = park.region  # a park counts for the county it lies in
+    return county, park
+
+
+def _clean_date(month: PlanMonth, day: dt.date | None) -> dt.date | None:
+    if day is not None and (day.year, day.month) != (month.plan.year, month.month):
+        raise ValidationError({"planned_date": f"计划日期应在{month.plan.year}年{month.month}月内"})
+    return day
+
+
+def _clean_status(month: PlanMonth, status: str | None) -> str:
+    if not status:
+        return month.status
+    if status not in OPEN_STATUSES:
+        raise ValidationError(
+            {"status": "状态只能设为计划或筹备；已举办请关联活动，取消请填写原因"}
+        )
+    if month.status == PlanStatus.HELD:
+        raise ValidationError({"status": "该月活动已举办，不能改回计划或筹备"})
+    return status
+
+
+@transaction.atomic
+def set_month_theme(user, month: PlanMonth, fields: dict[str, Any]) -> PlanMonth:
+    """Set a month's theme, target chains/clusters, host, planned date and open status.
+
+    Keys: theme, chains, clusters, host_county, host_park, planned_date, status. A cancelled
+    month set back to 计划/筹备 is reopened (its cancel reason cleared)."""
+    require(can_write_event_plan(user), "只有管理员和分析员可以修改年度活动计划")
+    theme = (fields.get("theme") or "").strip()
+    if not theme:
+        raise ValidationError({"theme": "主题不能为空"})
+    county, park = _clean_host(fields)
+    day = _clean_date(month, fields.get("planned_date"))
+    status = _clean_status(month, fields.get("status"))
+    month.theme, month.host_county, month.host_park = theme[:100], county, park
+    month.planned_date, month.status = day, status
+    if status in OPEN_STATUSES:
+        month.cancel_reason = ""
+    _save(month, user, f"设置{month.month}月主题")
+    month.chains.set(list(fields.get("chains") or []))
+    month.clusters.set(list(fields.get("clusters") or []))
+    return month
+
+
+@transaction.atomic
+def mark_month_held(user, month: PlanMonth, event: Event | None) -> PlanMonth:
+    """The month's event took place: link the recorded Event; figures then come from it."""
+    require(can_write_event_plan(user), "只有管理员和分析员可以修改年度活动计划")
+    if event is None or event.archived:
+        raise ValidationError({"event": "请选择已录入的招商活动"})
+    if event.date.year != month.plan.year:
+        raise ValidationError({"event": f"活动日期（{event.date}）不在{month.plan.year}年度内"})
+    other = PlanMonth.objects.filter(event=event).exclude(pk=month.pk).first()
+    if other is not None:
+        raise ValidationError({"event": f"该活动已关联到{other.plan.year}年{other.month}月"})
+    month.event, month.status, month.cancel_reason = event, PlanStatus.HELD, ""
+    month.theme = month.theme or event.theme or event.name[:100]
+    _save(month, user, f"{month.month}月活动已举办")
+    return month
+
+
+@transaction.atomic
+def cancel_month(user, month: PlanMonth, reason: str) -> PlanMonth:
+    """The month's event will not take place; the reason is kept."""
+    require(can_write_event_plan(user), "只有管理员和分析员可以修改年度活动计划")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写取消原因"})
+    if month.status == PlanStatus.HELD:
+        raise ValidationError({"status": "该月活动已举办，不能取消"})
+    month.status, month.cancel_reason = PlanStatus.CANCELLED, reason
+    _save(month, user, f"取消{month.month}月活动")
+    return month

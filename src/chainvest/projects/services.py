@@ -451,7 +451,28 @@ def _save_signing(user, project, date, event, document, amount, kind, increment,
 
 # --- evidence ---------------------------------------------------------------------------------
 
-EVIDENCE_EXTENSIONS = {".pdf", ".ofd", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx"}
+# What each accepted kind of file starts with: the name alone is the uploader's word.
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+EVIDENCE_MAGIC = {
+    ".pdf": b"%PDF",
+    ".ofd": _ZIP,
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+    ".png": b"\x89PNG\r\n\x1a\n",
+    ".doc": _OLE,
+    ".xls": _OLE,
+    ".docx": _ZIP,
+    ".xlsx": _ZIP,
+}
+EVIDENCE_EXTENSIONS = set(EVIDENCE_MAGIC)
+
+
+def _content_matches(upload, suffix: str) -> bool:
+    magic = EVIDENCE_MAGIC[suffix]
+    upload.seek(0)
+    start = upload.read(len(magic))
+    upload.seek(0)
+    return start == magic
 
 
 @transaction.atomic
@@ -468,6 +489,8 @@ def add_evidence(user, project: Project, stage: str, kind: str, upload, note: st
         errors["file"] = "仅允许上传 pdf、ofd、jpg、png、doc(x)、xls(x) 格式的文件"
     elif upload.size > settings.MAX_EVIDENCE_BYTES:
         errors["file"] = f"文件不能超过 {settings.MAX_EVIDENCE_BYTES // (1024 * 1024)} MB"
+    elif not _content_matches(upload, suffix):
+        errors["file"] = f"文件内容与扩展名 {suffix} 不符，请上传真实的 {suffix[1:]} 文件"
     if errors:
         raise ValidationError(errors)
     return Evidence.objects.create(

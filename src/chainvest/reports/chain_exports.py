@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from chainvest.chains.diagnosis import ChainDiagnosis
 from chainvest.reports.chains import STATUSES, percent, stage_label, status_counts, status_label
+from chainvest.spreadsheets import SAFE_STRINGS
 
 CHAIN_HEADERS = [
     "产业链代码", "产业链", "完整度", "本地配套率", "建议", "链长", "链主企业",
@@ -89,7 +90,7 @@ def diagnosis_xlsx(diagnoses: Sequence[ChainDiagnosis], when: dt.datetime) -> by
     import xlsxwriter
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, **SAFE_STRINGS})
     pct = book.add_format({"num_format": "0.0%"})
     formats = {
         "title": book.add_format({"bold": True, "font_size": 14}),

@@ -6,8 +6,6 @@ files say exactly what the pages say.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 from typing import IO
 
@@ -16,14 +14,11 @@ from docx import Document
 
 from chainvest.engine.text import Money
 from chainvest.reports.briefing import EventReport, chinese_date
-from chainvest.reports.kpis import (
-    FIGURE_KEYS,
-    Counted,
-    Scope,
-    cohort,
-    counted_projects,
-    kpi_figures,
-)
+from chainvest.reports.kpis import FIGURE_KEYS
+from chainvest.reports.periodic import GroupRow, period_bounds, period_report
+from chainvest.spreadsheets import SAFE_STRINGS
+
+__all__ = ["event_docx", "event_xlsx", "period_bounds", "periodic_docx", "periodic_xlsx"]
 
 
 def _yi(money: Money | None) -> float | str:
@@ -37,7 +32,7 @@ class _Book:
     """An xlsxwriter workbook with the three cell formats the reports use."""
 
     def __init__(self, out: IO[bytes]) -> None:
-        self.wb = xlsxwriter.Workbook(out, {"in_memory": True})
+        self.wb = xlsxwriter.Workbook(out, {"in_memory": True, **SAFE_STRINGS})
         self.title = self.wb.add_format({"bold": True, "font_size": 14})
         self.head = self.wb.add_format({"bold": True, "align": "center", "bg_color": "#f8f8f9"})
         self.wrap = self.wb.add_format({"text_wrap": True, "valign": "top"})
@@ -153,67 +148,91 @@ def _docx_table(doc, header: list[str], rows: list[list[str]]) -> None:
 # --- periodic report --------------------------------------------------------------------------
 
 
-def period_bounds(period: str) -> tuple[dt.date, dt.date, str]:
-    """'2023-08' (a month) or '2023-Q3' (a quarter) → first day, last day, Chinese label."""
-    try:
-        year_text, part = period.split("-")
-        year = int(year_text)
-        if part.upper().startswith("Q"):
-            quarter = int(part[1:])
-            if not 1 <= quarter <= 4:
-                raise ValueError
-            first, months = dt.date(year, 3 * quarter - 2, 1), 3
-            label = f"{year}年第{quarter}季度"
-        else:
-            first, months = dt.date(year, int(part), 1), 1
-            label = f"{year}年{first.month}月"
-    except ValueError:
-        raise ValueError(f"报告期「{period}」应写成 2023-08（月）或 2023-Q3（季度）") from None
-    nxt = dt.date(
-        first.year + (first.month + months - 1) // 12, (first.month + months - 1) % 12 + 1, 1
-    )
-    return first, nxt - dt.timedelta(days=1), label
-
-
-def _grouped(items: list[Counted], key: Callable[[Counted], str]) -> list[list]:
-    groups: dict[str, list[Counted]] = {}
-    for c in items:
-        groups.setdefault(key(c), []).append(c)
-    rows = []
-    for label, group in sorted(groups.items(), key=lambda kv: -len(kv[1])):
-        money = Money(Decimal(0), Decimal(0), "")
-        for c in group:
-            money = money + c.investment
-        started = sum(1 for c in group if "construction" in c.reached)
-        rows.append([label, len(group), _yi(money), started, round(started / len(group) * 100, 1)])
-    return rows
+def _group_rows(rows: list[GroupRow]) -> list[list]:
+    return [[r.label, r.count, _yi(r.money), r.started, r.start_rate] for r in rows]
 
 
 def periodic_xlsx(period: str, out: IO[bytes]) -> str:
-    """Monthly or quarterly report: figures with definitions, then by county, chain and stage.
-
-    The figures cover projects whose counting signing falls in the period; stages and funds
-    are as of the period's last day. Returns the period's label.
-    """
-    first, last, label = period_bounds(period)
-    counted, left_out = counted_projects(as_of=last)
-    in_period = [c for c in cohort(counted, Scope()) if first <= c.signing.date <= last]
-    figures = kpi_figures(Scope(date_from=first, date_to=last), last, counted=(counted, left_out))
+    """Monthly or quarterly report: figures with definitions, then by county, park, chain and
+    stage, then the briefing. Returns the period's label."""
+    report = period_report(period)
     wb = _workbook(out)
-    _sheet(
-        wb,
-        "指标",
-        f"{label}招商引资统计（截至{chinese_date(last)}）",
-        FIGURE_HEADER,
-        _figure_rows(figures),
-    )
-    group_header = ["{}", "签约项目(个)", "协议投资额(亿元)", "已开工(个)", "开工率(%)"]
-    for title, key in [
-        ("县市", lambda c: c.project.county.name),
-        ("产业链", lambda c: c.project.chain.name if c.project.chain_id else "未指定"),
-        ("阶段", lambda c: c.project.get_stage_display()),
-    ]:
-        header = [group_header[0].format(title), *group_header[1:]]
-        _sheet(wb, f"按{title}", f"{label}签约项目（按{title}）", header, _grouped(in_period, key))
+    heading = f"{report.label}招商引资统计（截至{chinese_date(report.last)}）"
+    _sheet(wb, "指标", heading, FIGURE_HEADER, _figure_rows(report.figures))
+    for title, rows in report.groups.items():
+        header = [title, "签约项目(个)", "协议投资额(亿元)", "已开工(个)", "开工率(%)"]
+        _sheet(wb, f"按{title}", f"{report.label}签约项目（按{title}）", header, _group_rows(rows))
+    ws = wb.wb.add_worksheet("简报")
+    ws.write(0, 0, f"{report.label}招商引资工作简报", wb.title)
+    for i, paragraph in enumerate(report.briefing, start=1):
+        ws.write(i, 0, paragraph, wb.wrap)
+    ws.set_column(0, 0, 120)
     wb.close()
-    return label
+    return report.label
+
+
+def periodic_docx(period: str, out: IO[bytes]) -> str:
+    """The leaders' monthly / quarterly briefing: text, figures with definitions, groupings."""
+    report = period_report(period)
+    doc = Document()
+    doc.add_heading(f"{report.label}招商引资工作简报", level=1)
+    for paragraph in report.briefing:
+        doc.add_paragraph(paragraph)
+    doc.add_heading(f"主要指标（截至{chinese_date(report.last)}）", level=2)
+    _docx_table(
+        doc,
+        ["指标", "数值", "定义"],
+        [[f.label, f.display, f.definition] for f in (report.figures[k] for k in FIGURE_KEYS)],
+    )
+    for title, rows in report.groups.items():
+        doc.add_heading(f"按{title}", level=2)
+        _docx_table(
+            doc,
+            [title, "签约项目(个)", "协议投资", "已开工(个)", "开工率"],
+            [
+                [r.label, r.count, r.money.describe(), r.started, f"{r.start_rate:.1f}%"]
+                for r in rows
+            ],
+        )
+    doc.add_paragraph(
+        "注：统计本期内首次签约（计入签约）的项目；项目阶段和资金到位情况截至报告期末。"
+    )
+    doc.save(out)
+    return report.label
+
+
+INVITATION_HEADER = [
+    "企业名称",
+    "所在地区",
+    "来源",
+    "拟补环节",
+    "邀请理由",
+    "状态",
+    "责任人",
+    "活动现场签约",
+]
+
+
+def invitations_xlsx(event, outcome, out: IO[bytes]) -> None:
+    """邀请名单 (one row per invitee, whether it signed at the event) and 统计 (status counts and
+    the conversion), all from the records as the event page shows them."""
+    wb = _workbook(out)
+    rows = [
+        [
+            i.enterprise.name,
+            i.enterprise.region.name if i.enterprise.region_id else "-",
+            i.get_source_display(),
+            f"{i.link.chain.name}·{i.link.name}" if i.link_id else "-",
+            i.reason or "-",
+            i.get_status_display(),
+            (i.officer.get_full_name() or i.officer.username) if i.officer_id else "-",
+            "是" if signed else "否",
+        ]
+        for i, signed in outcome.rows
+    ]
+    _sheet(wb, "邀请名单", f"{event.name}邀请名单", INVITATION_HEADER, rows)
+    stats = [[label, count] for _, label, count in outcome.counts]
+    stats += [["邀请企业合计", outcome.total], ["现场签约企业", outcome.signed]]
+    stats.append(["签约转化率（签约企业÷邀请企业）", outcome.rate_text])
+    _sheet(wb, "统计", f"{event.name}邀请情况统计", ["项目", "数值"], stats)
+    wb.close()

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 
 from chainvest.engine.text import Money, format_yi
-from chainvest.events.models import Event
+from chainvest.events.models import Event, EventPlan, Invitation, InvitationStatus, PlanMonth
 from chainvest.projects.models import Engagement, Project
 from chainvest.reports import kpis
 
@@ -140,3 +140,70 @@ def monthly(projects: QuerySet[Project]) -> list[dict]:
         row["count"] += 1
         row["investment_yi"] += float((lo or 0) / 10000)
     return list(buckets.values())
+
+
+# --- 一月一主题 and invitation lists -----------------------------------------------------
+
+
+@dataclass
+class PlanMonthRow:
+    month: PlanMonth
+    figures: EventFigures | None  # for held months: the linked event's signings, by the rule
+
+
+def plan_months(plan: EventPlan) -> list[PlanMonthRow]:
+    """The plan's twelve months; held ones carry their event's figures (event_figures)."""
+    months = plan.months.select_related("host_county", "host_park", "event").prefetch_related(
+        "chains", "clusters"
+    )
+    counted = kpis.counted_projects()
+    return [
+        PlanMonthRow(m, event_figures(m.event, counted=counted) if m.event_id else None)
+        for m in months
+    ]
+
+
+@dataclass
+class InvitationOutcome:
+    """Who was invited, how it went, and which invitees signed at the event."""
+
+    rows: list[tuple[Invitation, bool]]  # each invitation, and whether its enterprise signed
+    counts: list[tuple[str, str, int]]  # (status, label, count) in the status order
+
+    @property
+    def total(self) -> int:
+        return len(self.rows)
+
+    @property
+    def signed(self) -> int:
+        return sum(1 for _, did in self.rows if did)
+
+    @property
+    def attended(self) -> int:
+        return sum(1 for i, _ in self.rows if i.status == InvitationStatus.ATTENDED)
+
+    @property
+    def rate_text(self) -> str:
+        """签约转化率: invitees that signed at the event ÷ invitees."""
+        return f"{self.signed / self.total:.1%}" if self.total else "-"
+
+
+def _signers(signed_rows) -> tuple[set[int], set[str]]:
+    ids = {r.project.investor_id for r in signed_rows if r.project.investor_id}
+    names = {r.project.investor_name.strip() for r in signed_rows if r.project.investor_name}
+    return ids, names
+
+
+def invitation_outcome(event: Event, signed_rows) -> InvitationOutcome:
+    """Join the invitation list to the event's signing rows (kpi_figures' 签约 rows, counted
+    or re-signed) by the investor enterprise, or its name where no enterprise is linked."""
+    ids, names = _signers(signed_rows)
+    invitations = list(
+        event.invitations.select_related("enterprise__region", "link__chain", "officer")
+    )
+    rows = [(i, i.enterprise_id in ids or i.enterprise.name in names) for i in invitations]
+    counts = [
+        (value, label, sum(1 for i in invitations if i.status == value))
+        for value, label in InvitationStatus.choices
+    ]
+    return InvitationOutcome(rows, counts)

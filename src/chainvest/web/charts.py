@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from chainvest.chains.models import Chain, Stage
 from chainvest.events.models import Event
+from chainvest.indicators.queries import indicator_chart, indicator_rows
 from chainvest.projects.models import Project
 from chainvest.reports.chains import STATUS_COLOURS, STATUS_LABELS, STATUSES
 from chainvest.reports.kpis import Scope, stage_funnel
+from chainvest.reports.places import place_figures
 from chainvest.reports.queries import breakdown, monthly, signed_projects
 
 STAGE_COLUMNS = {Stage.UPSTREAM: 0, Stage.MIDSTREAM: 1, Stage.DOWNSTREAM: 2}
@@ -39,13 +41,15 @@ def signing_units(projects: Any) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["investment_yi"], -r["count"], r["label"]))
 
 
-def dashboard_charts(year: int) -> dict[str, list[dict]]:
+def dashboard_charts(year: int) -> dict[str, Any]:
     projects = signed_projects(year)
     return {
         "units": signing_units(projects),
         "chains": breakdown(projects, "chain_id", "chain__name"),
         "months": monthly(projects),
         "funnel": stage_funnel(Scope(year=year)),
+        "places": place_points(year),
+        "indicators": indicator_chart(indicator_rows(year)),
     }
 
 
@@ -118,3 +122,41 @@ def chain_map_graph(chain: Chain, diagnosis: Any) -> dict[str, Any]:
         {"status": s, "name": STATUS_LABELS[s], "color": STATUS_COLOURS[s]} for s in STATUSES
     ]
     return graph
+
+
+def _spread(points: list[dict]) -> None:
+    """Parks often sit at their county seat's coordinates: nudge each later point sharing a
+    position a little to the south-east so every one stays clickable (the map is schematic)."""
+    seen: dict[tuple[float, float], int] = {}
+    for point in points:
+        key = (point["lon"], point["lat"])
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        point["x"] = round(point["lon"] + 0.14 * n, 3)
+        point["y"] = round(point["lat"] - 0.09 * n, 3)
+
+
+def place_points(year: int) -> list[dict]:
+    """The schematic map's points: position, figures from the records and a project-list link."""
+    points = []
+    for p in place_figures(Scope(year=year)):
+        query = "county" if p.kind == "county" else "park"
+        points.append(
+            {
+                "name": p.name,
+                "kind": "县市" if p.kind == "county" else "园区",
+                "lon": p.longitude,
+                "lat": p.latitude,
+                "signed": p.signed,
+                "investment_yi": float(p.investment_wan / 10000),
+                "investment": p.investment_text,
+                "landing": p.landing,
+                "landingPct": p.landing_pct,
+                "level": p.level,
+                "flagged": p.flagged,
+                "levelLabel": p.level_label,
+                "url": f"{reverse('web:projects')}?{query}={p.code}",
+            }
+        )
+    _spread(points)
+    return points

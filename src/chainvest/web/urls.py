@@ -3,12 +3,15 @@ from django.urls import path
 
 from chainvest.web import (
     urls_chains,
+    urls_events,
     urls_import,
+    urls_indicators,
     urls_news,
     urls_profile,
     urls_search,
     urls_signing,
     urls_targets,
+    urls_tokens,
     views,
 )
 
@@ -45,3 +48,10 @@ urlpatterns += urls_news.urlpatterns
 
 # 精准招商: a link's targets and their conversion.
 urlpatterns += urls_targets.urlpatterns
+
+# Economic indicators beside the promotion figures.
+urlpatterns += urls_indicators.urlpatterns
+# API tokens (访问令牌): list, create, revoke.
+urlpatterns += urls_tokens.urlpatterns
+# 一月一主题 and each event's invitation list.
+urlpatterns += urls_events.urlpatterns

@@ -23,6 +23,7 @@ urlpatterns = [
         name="event_export",
     ),
     path("reports/periodic.xlsx", views_kpis.periodic_report, name="periodic_report"),
+    path("reports/periodic.docx", views_kpis.periodic_briefing, name="periodic_briefing"),
     path("projects/<int:pk>/referral/", views_signing.project_referral, name="project_referral"),
     path("reports/referrals/", views_kpis.referrals, name="referrals"),
     path("attention/", views_kpis.attention, name="attention"),

@@ -10,12 +10,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from chainvest.accounts.models import Role
 from chainvest.accounts.permissions import (
     can_read,
+    can_write_chains,
     can_write_events,
     can_write_project,
     require,
@@ -24,6 +26,7 @@ from chainvest.accounts.permissions import (
 from chainvest.chains.diagnosis import diagnose_all, diagnose_chain
 from chainvest.chains.models import Chain
 from chainvest.events.models import Event
+from chainvest.indicators.queries import indicator_rows
 from chainvest.projects.models import STAGE_ORDER, Project
 from chainvest.projects.services import (
     StageError,
@@ -35,8 +38,10 @@ from chainvest.projects.services import (
 from chainvest.reports import chains as chain_reports
 from chainvest.reports.briefing import event_report
 from chainvest.reports.kpis import Scope, county_ranking
+from chainvest.reports.periodic import current_periods
 from chainvest.reports.queries import event_figures, events_with_figures, summary
 from chainvest.web import chain_map, charts, display, lists
+from chainvest.web.event_extras import invitation_context
 from chainvest.web.forms import FollowUpForm, ProjectFilterForm, ProjectForm, TransitionForm
 from chainvest.web.forms_signing import AsOfForm
 from chainvest.web.project_extras import project_extras
@@ -86,6 +91,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "charts": charts.dashboard_charts(year),
             "ranking": county_ranking(Scope(year=year)),
             "rates": [kpi["figures"][k] for k in ("fulfilment", "start", "production", "funds")],
+            "indicators": indicator_rows(year),
+            "periods": current_periods(timezone.localdate()),
         },
     )
 
@@ -105,6 +112,7 @@ def chain_list(request: HttpRequest) -> HttpResponse:
             "clusters": clusters,
             "statuses": [chain_reports.STATUS_LABELS[s] for s in chain_reports.STATUSES],
             "overview": overview,
+            "may_edit": can_write_chains(request.user),
         },
     )
 
@@ -126,6 +134,7 @@ def chain_detail(request: HttpRequest, code: str) -> HttpResponse:
         "counts": chain_map.legend(diagnosis),
         "fills": chain_map.fills(chain),
         "projects": projects,
+        "may_edit": can_write_chains(request.user),
     }
     selected = chain_map.selected_link(request.GET.get("link"), chain, diagnosis)
     if selected:
@@ -315,6 +324,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "years": charts.year_choices(year or charts.default_year()),
             "rows": events_with_figures(year),
             "may_import_news": can_write_events(request.user),
+            "plan_year": year or charts.default_year(),
         },
     )
 
@@ -334,5 +344,6 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report": report,
             "as_of_form": form,
             "crumbs": crumbs(("招商活动", reverse("web:events")), (event.name, None)),
+            **invitation_context(request, event, report.figures["signed"].rows),
         },
     )

@@ -31,6 +31,7 @@ from chainvest.enterprises.importing_read import (
     ImportFileError,
     open_table,
     parse_mapping,
+    too_large_message,
 )
 from chainvest.enterprises.importing_report import template_xlsx
 from chainvest.enterprises.models import ImportBatch, ImportStatus
@@ -88,6 +89,8 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
 
 def _start(request: HttpRequest, upload: Any, skip: bool) -> HttpResponse:
     """Stage the file; ask for a mapping if some columns are unknown, else import at once."""
+    if upload.size > settings.MAX_IMPORT_BYTES:  # save_upload checks again as it writes
+        raise ImportFileError(too_large_message(settings.MAX_IMPORT_BYTES))
     path = save_upload(upload.chunks(), upload.name)
     try:
         columns = open_table(path, require_name=False).columns

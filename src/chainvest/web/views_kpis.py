@@ -22,7 +22,13 @@ from chainvest.reports.alerts import (
     project_alerts,
 )
 from chainvest.reports.briefing import event_report
-from chainvest.reports.exports import event_docx, event_xlsx, period_bounds, periodic_xlsx
+from chainvest.reports.exports import (
+    event_docx,
+    event_xlsx,
+    period_bounds,
+    periodic_docx,
+    periodic_xlsx,
+)
 from chainvest.reports.kpis import FIGURE_KEYS, Scope, kpi_figures, referrer_figures
 from chainvest.reports.models import AlertRule, CountingRule
 from chainvest.reports.services import update_alert_rule, update_counting_rule
@@ -181,15 +187,26 @@ def event_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return _download(lambda out: event_xlsx(report, out), f"签约清单_{stamp}.xlsx", XLSX)
 
 
-@reader
-def periodic_report(request: HttpRequest) -> HttpResponse:
-    """月度/季度报表: ?period=2023-08 or 2023-Q3."""
+def _period_download(request: HttpRequest, writer, name: str, content_type: str) -> HttpResponse:
     period = request.GET.get("period", "")
     try:
         period_bounds(period)
     except ValueError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    return _download(lambda out: periodic_xlsx(period, out), f"招商引资统计_{period}.xlsx", XLSX)
+    ext = "xlsx" if content_type == XLSX else "docx"
+    return _download(lambda out: writer(period, out), f"{name}_{period}.{ext}", content_type)
+
+
+@reader
+def periodic_report(request: HttpRequest) -> HttpResponse:
+    """月度/季度报表 (.xlsx): ?period=2023-08 or 2023-Q3."""
+    return _period_download(request, periodic_xlsx, "招商引资统计", XLSX)
+
+
+@reader
+def periodic_briefing(request: HttpRequest) -> HttpResponse:
+    """月度/季度领导简报 (.docx): ?period=2023-08 or 2023-Q3."""
+    return _period_download(request, periodic_docx, "招商引资简报", DOCX)
 
 
 @reader

@@ -18,6 +18,10 @@ LABELS = {
     "placements": "人工归入环节",
     "chain_chiefs": "链长",
     "chain_leaders": "链主企业",
+    "signings": "签约登记",
+    "event_plans": "年度活动计划",
+    "plan_months": "计划月份",
+    "invitations": "活动邀请",
 }
 
 
@@ -59,5 +63,5 @@ class Command(BaseCommand):
             role = Role(roles[name]).label if name in roles else ""
             self.stdout.write(f"  {name:<10} {role}")
         self.stdout.write(
-            "  密码：环境变量 CHAINVEST_DEMO_PASSWORD 的值（未设置时为 changji-demo）"
+            "  密码：环境变量 CHAINVEST_DEMO_PASSWORD 的值（未设置时为 changji-demo-2026）"
         )

@@ -1,4 +1,7 @@
-"""`chainvest report event N --xlsx F --docx F` and `chainvest report period 2023-08 --xlsx F`."""
+"""`chainvest report event N` and `chainvest report period 2023-08`, each with --xlsx F --docx F.
+
+The period report is monthly (2023-08) or quarterly (2023-Q3); its .docx is the leaders' briefing.
+"""
 
 import datetime as dt
 from pathlib import Path
@@ -7,13 +10,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from chainvest.events.models import Event
 from chainvest.reports.briefing import event_report
-from chainvest.reports.exports import event_docx, event_xlsx, periodic_xlsx
+from chainvest.reports.exports import event_docx, event_xlsx, periodic_docx, periodic_xlsx
 
 
 class Command(BaseCommand):
     help = (
         "导出报表。event N：第 N 号活动（加 --year 则为该年度第 N 场）的签约清单（.xlsx）"
-        "和简报（.docx）；period 2023-08 或 2023-Q3：月度/季度统计报表（.xlsx）。"
+        "和简报（.docx）；period 2023-08 或 2023-Q3：月度/季度统计报表（.xlsx）"
+        "和领导简报（.docx）。"
     )
 
     def add_arguments(self, parser) -> None:
@@ -33,15 +37,18 @@ class Command(BaseCommand):
             self._event(options)
 
     def _period(self, options) -> None:
-        if not options["xlsx"]:
-            raise CommandError("月度/季度报表只有 .xlsx：请指定 --xlsx")
-        try:
-            with options["xlsx"].open("wb") as out:
-                label = periodic_xlsx(options["which"], out)
-        except ValueError as exc:
-            options["xlsx"].unlink(missing_ok=True)
-            raise CommandError(str(exc)) from exc
-        self.stdout.write(f"已写入{label}统计报表：{options['xlsx']}")
+        for key, writer in [("xlsx", periodic_xlsx), ("docx", periodic_docx)]:
+            if not options[key]:
+                continue
+            try:
+                with options[key].open("wb") as out:
+                    label = writer(options["which"], out)
+            except ValueError as exc:
+                options[key].unlink(missing_ok=True)
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(
+                f"已写入{label}{'统计报表' if key == 'xlsx' else '简报'}：{options[key]}"
+            )
 
     def _event(self, options) -> None:
         report = event_report(self._find(options), self._as_of(options["as_of"]))
