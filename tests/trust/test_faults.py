@@ -26,7 +26,7 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_PASSWORD = "changji-demo"
+DEMO_PASSWORD = "Fault-test-2026"  # meets the password rules (3 kinds of character)
 IMPORT_ROWS = 12_000  # more than one insert chunk (INSERT_CHUNK = 10,000): the kill is mid-write
 STEP_TIMEOUT = 45.0
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
@@ -136,13 +136,10 @@ def _environment(db_url: str, var_dir: Path, hook: str = "") -> dict[str, str]:
 
 
 def _chainvest(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "chainvest", *args],
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=240,
+    done = subprocess.run(
+        [sys.executable, "-m", "chainvest", *args], env=env, capture_output=True, timeout=240
     )
+    assert done.returncode == 0, f"chainvest {' '.join(args)}: {done.stderr.decode()[-2000:]}"
 
 
 @pytest.fixture(scope="module")
