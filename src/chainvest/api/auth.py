@@ -57,7 +57,19 @@ class SessionReadAuth(SessionAuth):
 AUTH = [BearerAuth(), SessionReadAuth(csrf=False)]
 
 
-@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut, 403: ErrorOut})
+@router.post(
+    "/token",
+    auth=None,
+    # 429: django-axes locked the user name on this address after too many wrong passwords.
+    response={
+        200: TokenOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
+)
 def issue_token(request: HttpRequest, payload: TokenIn):
     """用户名和密码换取访问令牌（Bearer token）。"""
     user = authenticate(request, username=payload.username, password=payload.password)

@@ -7,21 +7,25 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 from ninja.errors import HttpError
 
 from chainvest.accounts.permissions import can_read_project, readable_projects, require
 from chainvest.api import serialize
 from chainvest.api.schemas import (
+    MAX_ID,
+    READ_ERRORS,
     ErrorOut,
     FollowUpIn,
     FollowUpOut,
+    InSchema,
     ProjectDetailOut,
     ProjectIn,
     ProjectPage,
     ProjectPatch,
     TransitionIn,
     TransitionOut,
+    id_in_path,
 )
 from chainvest.chains.models import Chain, Link
 from chainvest.events.models import Event
@@ -45,15 +49,15 @@ REFERENCES = {
 }
 
 
-class ProjectFilters(Schema):
+class ProjectFilters(InSchema):
     county: str | None = None
     park: str | None = None
     chain: str | None = None
     stage: str | None = None
-    event: int | None = None
+    event: int | None = Field(None, ge=1, le=MAX_ID)
     search: str | None = None
-    limit: int = 100
-    offset: int = 0
+    limit: int = Field(100, le=MAX_ID)  # out-of-range pages are clamped below
+    offset: int = Field(0, le=MAX_ID)
 
 
 def to_service_data(fields: dict[str, Any]) -> dict[str, Any]:
@@ -91,7 +95,7 @@ def detail(project: Project) -> dict:
     return out
 
 
-@router.get("", response={200: ProjectPage, 401: ErrorOut, 422: ErrorOut})
+@router.get("", response={200: ProjectPage, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut})
 def list_projects(request: HttpRequest, filters: Query[ProjectFilters]):
     """项目库：按县市、园区、产业链代码，阶段和签约活动筛选，limit/offset 分页。"""
     if filters.stage and filters.stage not in ProjectStage.values:
@@ -112,24 +116,24 @@ def create_project(request: HttpRequest, payload: ProjectIn):
     return Status(201, detail(project))
 
 
-@router.get("/{int:project_id}", response={200: ProjectDetailOut, 401: ErrorOut, 404: ErrorOut})
-def read_project(request: HttpRequest, project_id: int):
+@router.get("/{project_id}", response={200: ProjectDetailOut, **READ_ERRORS})
+def read_project(request: HttpRequest, project_id: int = id_in_path()):
     """项目详情，含阶段变更和跟进记录。"""
     project = get_project(project_id)
     require(can_read_project(request.auth, project), "只能查看本县市/园区的项目")
     return detail(project)
 
 
-@router.patch("/{int:project_id}", response={200: ProjectDetailOut, **WRITE_ERRORS})
-def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch):
+@router.patch("/{project_id}", response={200: ProjectDetailOut, **WRITE_ERRORS})
+def update_project(request: HttpRequest, payload: ProjectPatch, project_id: int = id_in_path()):
     """修改项目信息（只改请求中出现的字段）；阶段请用 transition。"""
     project = get_project(project_id)
     data = to_service_data(payload.model_dump(exclude_unset=True))
     return detail(services.update_project(request.auth, project, data))
 
 
-@router.post("/{int:project_id}/transition", response={200: TransitionOut, **WRITE_ERRORS})
-def transition_project(request: HttpRequest, project_id: int, payload: TransitionIn):
+@router.post("/{project_id}/transition", response={200: TransitionOut, **WRITE_ERRORS})
+def transition_project(request: HttpRequest, payload: TransitionIn, project_id: int = id_in_path()):
     """推进、终止或更正项目阶段；向前推进须填写所经过各阶段的日期。"""
     project = get_project(project_id)
     unknown = sorted(set(payload.dates) - set(ProjectStage.values))
@@ -144,14 +148,17 @@ def transition_project(request: HttpRequest, project_id: int, payload: Transitio
     }
 
 
-@router.get("/{int:project_id}/follow-ups", response={200: list[FollowUpOut], 404: ErrorOut})
-def list_follow_ups(request: HttpRequest, project_id: int):
+@router.get(
+    "/{project_id}/follow-ups",
+    response={200: list[FollowUpOut], **READ_ERRORS},
+)
+def list_follow_ups(request: HttpRequest, project_id: int = id_in_path()):
     """项目的跟进记录，最新在前。"""
     return [serialize.follow_up(f) for f in queries.follow_ups(get_project(project_id))]
 
 
-@router.post("/{int:project_id}/follow-ups", response={201: FollowUpOut, **WRITE_ERRORS})
-def add_follow_up(request: HttpRequest, project_id: int, payload: FollowUpIn):
+@router.post("/{project_id}/follow-ups", response={201: FollowUpOut, **WRITE_ERRORS})
+def add_follow_up(request: HttpRequest, payload: FollowUpIn, project_id: int = id_in_path()):
     """添加跟进记录：进展、下一步和完成时限。"""
     project = get_project(project_id)
     follow_up = services.add_follow_up(

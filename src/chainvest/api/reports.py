@@ -9,7 +9,15 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from chainvest.api import serialize
-from chainvest.api.schemas import ErrorOut, EventOut, SummaryOut
+from chainvest.api.schemas import (
+    READ_ERRORS,
+    ErrorOut,
+    EventOut,
+    SummaryOut,
+    id_in_path,
+    optional_id,
+    optional_year,
+)
 from chainvest.events.models import Event
 from chainvest.reports import queries
 from chainvest.reports.kpis import FIGURE_KEYS, Scope, kpi_figures
@@ -18,13 +26,13 @@ router = Router(tags=["活动与汇总"])
 
 
 @router.get("/events", response={200: list[EventOut], 401: ErrorOut, 422: ErrorOut})
-def list_events(request: HttpRequest, year: int | None = None):
+def list_events(request: HttpRequest, year: int | None = optional_year()):
     """招商活动及其签约项目数、总投资（可按年份筛选），按日期排列。"""
     return [serialize.event(fig) for fig in queries.events_with_figures(year)]
 
 
-@router.get("/events/{int:event_id}", response={200: EventOut, 401: ErrorOut, 404: ErrorOut})
-def read_event(request: HttpRequest, event_id: int):
+@router.get("/events/{event_id}", response={200: EventOut, **READ_ERRORS})
+def read_event(request: HttpRequest, event_id: int = id_in_path()):
     """一场活动的签约汇总。"""
     event = Event.objects.select_related("organiser").filter(pk=event_id).first()
     if event is None:
@@ -33,7 +41,7 @@ def read_event(request: HttpRequest, event_id: int):
 
 
 @router.get("/summary", response={200: SummaryOut, 401: ErrorOut, 422: ErrorOut})
-def summary(request: HttpRequest, year: int | None = None, as_of: dt.date | None = None):
+def summary(request: HttpRequest, year: int | None = optional_year(), as_of: dt.date | None = None):
     """领导驾驶舱的核心数字：活动场次、签约项目、总投资、开工项目、对接企业/产业链/集群。"""
     figures = queries.summary(year, as_of)
     return {**figures, "investment": serialize.money(figures["investment"])}
@@ -52,9 +60,9 @@ class FigureOut(Schema):
 @router.get("/kpis", response={200: list[FigureOut], 401: ErrorOut, 422: ErrorOut})
 def kpis(
     request: HttpRequest,
-    year: int | None = None,
-    event: int | None = None,
-    county: int | None = None,
+    year: int | None = optional_year(),
+    event: int | None = optional_id(),
+    county: int | None = optional_id(),
     as_of: dt.date | None = None,
 ):
     """按统计口径计算的指标（签约项目、协议投资额、履约率、开工率、投产率、落地率、资金到位率），附定义。"""

@@ -3,8 +3,49 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from ninja import Field, Schema
+from ninja import Field, Path, Query, Schema
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
+
+# Ids are BIGINT keys: a larger number would overflow the database driver (a 500), and a path
+# converter refusing negatives answered Django's HTML 404. Paths take any text, these bounds
+# answer 422 in JSON, and an unknown id the view's own JSON 404.
+MAX_ID = 2**63 - 1
+FIRST_YEAR, LAST_YEAR = 1900, 2100  # beyond them the figures' date arithmetic fails
+
+NUL = "\x00"
+# Query text a database can hold: PostgreSQL stores no NUL character (a 500 without this).
+QUERY_TEXT = r"^[^\x00]*$"
+
+
+class InSchema(Schema):
+    """What the API reads: no text field (nor dict key) may hold a NUL character.
+
+    PostgreSQL refuses NUL in text, so such a value was a server error; Django's forms refuse
+    it the same way (ProhibitNullCharactersValidator).
+    """
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        texts = value if isinstance(value, dict) else [value]
+        if any(isinstance(t, str) and NUL in t for t in texts):
+            raise PydanticCustomError("nul_character", "不能含有空字符（\\0）")
+        return value
+
+
+def id_in_path():
+    return Path(..., ge=1, le=MAX_ID)
+
+
+def optional_id():
+    return Query(None, ge=1, le=MAX_ID)
+
+
+def optional_year():
+    return Query(None, ge=FIRST_YEAR, le=LAST_YEAR)
 
 
 class ErrorOut(Schema):
@@ -12,7 +53,7 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] | None = Field(None, description="按字段列出的错误")
 
 
-class TokenIn(Schema):
+class TokenIn(InSchema):
     username: str
     password: str
 
@@ -116,7 +157,7 @@ class ProjectDetailOut(ProjectOut):
     follow_ups: list[FollowUpOut]
 
 
-class ProjectIn(Schema):
+class ProjectIn(InSchema):
     name: str
     county: str = Field(..., description="县市区划代码，如 652325")
     park: str | None = Field(None, description="园区代码，如 zhundong")
@@ -132,7 +173,7 @@ class ProjectIn(Schema):
     event: int | None = Field(None, description="签约活动 id")
 
 
-class ProjectPatch(Schema):
+class ProjectPatch(InSchema):
     """Every field optional: only the fields sent are changed."""
 
     name: str | None = None
@@ -150,7 +191,7 @@ class ProjectPatch(Schema):
     event: int | None = None
 
 
-class TransitionIn(Schema):
+class TransitionIn(InSchema):
     to_stage: str = Field(..., description="目标阶段代码，如 signed、construction、terminated")
     dates: dict[str, dt.date] = Field(
         default_factory=dict, description='各阶段日期，如 {"signed": "2023-08-01"}'
@@ -164,7 +205,7 @@ class TransitionOut(Schema):
     change: StageChangeOut
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(InSchema):
     date: dt.date | None = Field(None, description="跟进日期，默认今天")
     note: str
     next_step: str = ""
@@ -270,3 +311,7 @@ class ChainDiagnosisOut(Schema):
     leaders: list[str]
     thresholds: dict[str, float]
     links: list[LinkDiagnosisOut]
+
+
+# What a read of one record may answer besides 200: no token, no such id, an id out of range.
+READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}

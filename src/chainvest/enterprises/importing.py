@@ -29,6 +29,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from chainvest.enterprises import importing_bulk as bulk
+from chainvest.enterprises import importing_lock
 from chainvest.enterprises.importing_read import (
     Columns,
     ImportFileError,
@@ -39,6 +40,7 @@ from chainvest.enterprises.importing_read import (
 from chainvest.enterprises.importing_report import write_error_report, write_rejects
 from chainvest.enterprises.importing_rows import RowChecker, RowError
 from chainvest.enterprises.models import Enterprise, ImportBatch, ImportStatus
+from chainvest.faults import pause_point
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +103,7 @@ def import_file(
             return _import(path, batch, user, skip_invalid, mapping, rejects_path, hooks)
     finally:
         bulk.forget(batch.pk)
+        importing_lock.release(batch.pk)
 
 
 @contextmanager
@@ -159,14 +162,21 @@ def _file_error(exc: ImportFileError) -> RowError:
 def start_batch(
     path: Path, *, user: Any = None, skip_invalid: bool = False, file_name: str | None = None
 ) -> ImportBatch:
-    """The batch row a progress bar can follow from the start (total estimated up front)."""
-    return ImportBatch.objects.create(
-        file_name=file_name or path.name,
-        uploaded_by=user if getattr(user, "pk", None) else None,
-        status=ImportStatus.RUNNING,
-        skip_invalid=skip_invalid,
-        total_rows=estimate_rows(path),
-    )
+    """The batch row a progress bar can follow from the start (total estimated up front).
+
+    The batch's lock is taken before the row is committed, so whoever sees the batch running
+    also sees its lock held, until this process ends the import or dies (importing_lock).
+    """
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            file_name=file_name or path.name,
+            uploaded_by=user if getattr(user, "pk", None) else None,
+            status=ImportStatus.RUNNING,
+            skip_invalid=skip_invalid,
+            total_rows=estimate_rows(path),
+        )
+        importing_lock.hold(batch.pk)
+    return batch
 
 
 def progress_of(batch: ImportBatch) -> bulk.Progress:
@@ -439,6 +449,7 @@ def insert_enterprises(
         ):
             for chunk in _progressing(records, INSERT_CHUNK, progress):
                 insert_rows(cursor, sql, _row_values(chunk, fields, batch))
+                pause_point("import-write")  # the kill test's moment: rows written, uncommitted
             _history_for_new(cursor, batch, start, user, reason)
         cursor.execute(
             f"SELECT id FROM {connection.ops.quote_name(table)} "

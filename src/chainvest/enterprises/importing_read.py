@@ -188,7 +188,8 @@ def _header_score(cells: list[str], mapping: dict[str, str]) -> int:
 
 def map_columns(headers: list[str], header_row: int, mapping: dict[str, str]) -> Columns:
     """The user's mapping wins over the aliases; the first column of a field is the one used."""
-    columns = Columns([h.strip() for h in headers], header_row)
+    # A NUL cannot be stored by PostgreSQL (the column map is kept on the batch).
+    columns = Columns([h.strip().replace("\x00", "\u2400") for h in headers], header_row)
     for pos, header in enumerate(columns.headers):
         folded = fold_header(header)
         target = mapping.get(folded) or ALIASES.get(folded)

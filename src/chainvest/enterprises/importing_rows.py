@@ -63,6 +63,10 @@ INDUSTRY_LEVELS = [  # most specific first
 ]
 
 
+NUL_SYMBOL = "\u2400"  # ␀
+NUL_MESSAGE = "含有空字符（\\0），文件可能已损坏，请检查该单元格"
+
+
 class CellError(ValueError):
     """What is wrong with one cell, in Chinese."""
 
@@ -73,6 +77,11 @@ class RowError:
     column: str  # the file's own header
     value: str
     message: str
+
+    def __post_init__(self) -> None:
+        # PostgreSQL stores no NUL in text or JSON: the report shows it as the ␀ symbol.
+        if "\x00" in self.value:
+            object.__setattr__(self, "value", self.value.replace("\x00", NUL_SYMBOL))
 
     def line(self) -> str:
         value = f"「{self.value}」" if self.value else ""
@@ -397,6 +406,9 @@ class RowChecker:
         for pos, parse in self.cells:
             value = cells[pos].strip()
             if value in EMPTY:
+                continue
+            if "\x00" in value:  # a damaged file; PostgreSQL could not store it either
+                errors.append(RowError(number, self.headers[pos], value, NUL_MESSAGE))
                 continue
             try:
                 parse(value, rec)

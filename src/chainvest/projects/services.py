@@ -19,6 +19,7 @@ from chainvest.accounts.permissions import (
     require,
 )
 from chainvest.engine.text import AmountError, Money, parse_money
+from chainvest.faults import pause_point
 from chainvest.projects.duplicates import possible_duplicates
 from chainvest.projects.models import (
     DOCUMENT_RANK,
@@ -233,6 +234,7 @@ def transition_project(
     project._history_user = user
     project._change_reason = reason or ""
     project.save()
+    pause_point("stage-change")  # the kill test's moment: project and history written
     when = project.stage_date(to_stage) or timezone.localdate()
     return StageChange.objects.create(
         project=project,

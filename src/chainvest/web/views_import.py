@@ -24,6 +24,7 @@ from chainvest.enterprises.importing import (
     start_batch,
     upload_path,
 )
+from chainvest.enterprises.importing_lock import mark_interrupted
 from chainvest.enterprises.importing_read import (
     FIELDS,
     IGNORE,
@@ -72,6 +73,7 @@ def enterprise_import(request: HttpRequest) -> HttpResponse:
                 return _start(request, upload, skip)
             except ImportFileError as exc:
                 error = str(exc)
+    mark_interrupted()  # a batch whose server died shows as failed, not 导入中 for ever
     return render(
         request,
         "web/import_upload.html",
@@ -203,6 +205,7 @@ def _line(error: dict[str, Any]) -> str:
 
 @importer
 def enterprise_import_result(request: HttpRequest, pk: int) -> HttpResponse:
+    mark_interrupted()
     batch = get_object_or_404(ImportBatch.objects.select_related("uploaded_by"), pk=pk)
     context = _batch_context(batch)
     context.update({"menu": "enterprise_import", "crumbs": _crumbs((batch.file_name, None))})
@@ -211,6 +214,7 @@ def enterprise_import_result(request: HttpRequest, pk: int) -> HttpResponse:
 
 @importer
 def enterprise_import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    mark_interrupted()
     batch = get_object_or_404(ImportBatch, pk=pk)
     response = render(request, "web/import_status.html", _batch_context(batch))
     if batch.status != ImportStatus.RUNNING and request.headers.get("HX-Request"):
