@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -116,6 +117,35 @@ def _diagnose(
     return [facts.judge(chain, code) for chain in chains]
 
 
+def _pool_facts(pool: Q, local: Q, prefix: str, as_of: dt.date) -> tuple[tuple[int, int], set]:
+    """The pool's (local, national) totals and the local industry divisions.
+
+    Both read the whole pool (a second at a million enterprises, on every chain page), and
+    they move only with imports: settings.POOL_FACTS_SECONDS > 0 keeps them that long in the
+    cache of each server process. 0 (the default, and the tests) reads them every time."""
+    seconds = settings.POOL_FACTS_SECONDS
+    key = f"chainvest:diagnosis:pool:{prefix}:{as_of.isoformat()}"
+    found = cache.get(key) if seconds > 0 else None
+    if found is None:
+        found = _read_pool_facts(pool, local)
+        if seconds > 0:
+            cache.set(key, found, seconds)
+    return found
+
+
+def _read_pool_facts(pool: Q, local: Q) -> tuple[tuple[int, int], set]:
+    counts = Enterprise.objects.filter(pool).aggregate(
+        local=Count("id", filter=local), national=Count("id")
+    )
+    divisions = {
+        klass[:2]
+        for klass in Enterprise.objects.filter(pool & local, industry__isnull=False)
+        .values_list("industry__code", flat=True)
+        .distinct()
+    }
+    return (counts["local"], counts["national"]), divisions
+
+
 class _Facts:
     """Everything the rules need about a set of chains, read once."""
 
@@ -138,7 +168,7 @@ class _Facts:
             )
         )
         self.placed = self._placements(chain_ids, pool, local)
-        self.totals = self._totals(pool, local)
+        self.totals, self.local_divisions = _pool_facts(pool, local, prefix, as_of)
         self.leader_names, self.leaders_on = self._leaders(chain_ids, pool, prefix)
         self.chiefs = defaultdict(list)
         for chain_id, name, title in ChainChief.objects.filter(chain_id__in=chain_ids).values_list(
@@ -151,12 +181,6 @@ class _Facts:
             link__chain_id__in=chain_ids
         ).values_list("link_id", "industrycode__code"):
             self.divisions[link_id].add(klass[:2])
-        self.local_divisions = {
-            klass[:2]
-            for klass in Enterprise.objects.filter(pool & local, industry__isnull=False)
-            .values_list("industry__code", flat=True)
-            .distinct()
-        }
 
     @staticmethod
     def _placements(chain_ids: list[int], pool: Q, local: Q) -> dict[int, dict]:
@@ -172,13 +196,6 @@ class _Facts:
             )
         )
         return {row["link_id"]: row for row in rows}
-
-    @staticmethod
-    def _totals(pool: Q, local: Q) -> tuple[int, int]:
-        counts = Enterprise.objects.filter(pool).aggregate(
-            local=Count("id", filter=local), national=Count("id")
-        )
-        return counts["local"], counts["national"]
 
     @staticmethod
     def _leaders(chain_ids: list[int], pool: Q, prefix: str) -> tuple[dict, dict]:
