@@ -119,9 +119,10 @@ STATIC_ROOT = VAR_DIR / "static"
 # this off to run imports inside their own transaction.
 IMPORT_IN_BACKGROUND = env_bool("CHAINVEST_IMPORT_IN_BACKGROUND", True)
 
-# The chain diagnosis's pool-wide facts (enterprise totals, local industry divisions) read the
-# whole pool; a server may keep them this many seconds (production: a few minutes; see
-# docs/load.md). 0 reads them on every diagnosis.
+# The chain diagnosis's pool-wide facts (enterprise totals, local industry divisions, placements
+# per link) read up to the whole pool; a server may keep them this many seconds (production: a
+# few minutes, see docs/load.md; the chain pages then lag imports by that much). 0 reads them
+# on every diagnosis.
 POOL_FACTS_SECONDS = int(env_str("CHAINVEST_POOL_FACTS_SECONDS", "0"))
 
 # API tokens live this long unless the request asks for less.

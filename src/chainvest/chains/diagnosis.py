@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,6 +30,8 @@ from chainvest.engine import diagnosis as rules
 from chainvest.enterprises.models import Enterprise, EnterpriseLink
 from chainvest.projects.models import Project, ProjectStage
 from chainvest.regions.models import Region
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -117,19 +121,21 @@ def _diagnose(
     return [facts.judge(chain, code) for chain in chains]
 
 
-def _pool_facts(pool: Q, local: Q, prefix: str, as_of: dt.date) -> tuple[tuple[int, int], set]:
-    """The pool's (local, national) totals and the local industry divisions.
+def _kept(key: str, read: Callable[[], T]) -> T:
+    """read(), or what it gave within the last settings.POOL_FACTS_SECONDS in this process.
 
-    Both read the whole pool (a second at a million enterprises, on every chain page), and
-    they move only with imports: settings.POOL_FACTS_SECONDS > 0 keeps them that long in the
-    cache of each server process. 0 (the default, and the tests) reads them every time."""
+    The pool-wide figures (totals, local divisions, placements per link) read up to the whole
+    pool: a second at a million enterprises, on every chain page; they move with imports and
+    classification runs. 0 (the default, and the tests) reads them every time; a server may
+    keep them a few minutes (docs/load.md), the chain pages then lag the pool by that much."""
     seconds = settings.POOL_FACTS_SECONDS
-    key = f"chainvest:diagnosis:pool:{prefix}:{as_of.isoformat()}"
-    found = cache.get(key) if seconds > 0 else None
+    if seconds <= 0:
+        return read()
+    key = f"chainvest:diagnosis:{key}"
+    found = cache.get(key)
     if found is None:
-        found = _read_pool_facts(pool, local)
-        if seconds > 0:
-            cache.set(key, found, seconds)
+        found = read()
+        cache.set(key, found, seconds)
     return found
 
 
@@ -167,8 +173,14 @@ class _Facts:
                 "from_link_id", "to_link_id"
             )
         )
-        self.placed = self._placements(chain_ids, pool, local)
-        self.totals, self.local_divisions = _pool_facts(pool, local, prefix, as_of)
+        when = f"{prefix}:{as_of.isoformat()}"
+        chains = ",".join(map(str, sorted(chain_ids)))
+        self.placed = _kept(
+            f"placed:{chains}:{when}", lambda: self._placements(chain_ids, pool, local)
+        )
+        self.totals, self.local_divisions = _kept(
+            f"pool:{when}", lambda: _read_pool_facts(pool, local)
+        )
         self.leader_names, self.leaders_on = self._leaders(chain_ids, pool, prefix)
         self.chiefs = defaultdict(list)
         for chain_id, name, title in ChainChief.objects.filter(chain_id__in=chain_ids).values_list(
