@@ -4,12 +4,13 @@ The bench builds its own PostgreSQL database (cv_load on 127.0.0.1, dropped at t
 synthetic pool of bench/bench_search.py (BENCH_LOAD_POOL enterprises, default 1,000,000, bulk
 COPY + INSERT … SELECT), then the Changji demo (users, projects, events) on top, with only the
 demo's own enterprises classified. It then runs the locust scenario of bench/locustfile.py
-(50 users, spawned 10 a second, BENCH_LOAD_SECONDS each, default 60; statistics reset once all
-are spawned so the logins' password hashing is not counted) twice against loopback servers:
+(50 users, spawned 10 a second, BENCH_LOAD_SECONDS each, default 60; 3-6 s of thinking between
+clicks; statistics reset once all are spawned) twice against loopback servers:
 
 - the baseline: Django's development server (`chainvest runserver`, one process, threads);
-- ours: gunicorn, BENCH_LOAD_WORKERS processes (default 4) of BENCH_LOAD_THREADS threads
-  (default 2, gthread), DEBUG off, persistent database connections.
+- ours: gunicorn, BENCH_LOAD_WORKERS processes (default 4, sync; BENCH_LOAD_THREADS > 1 makes
+  them gthread), preloaded, DEBUG off, persistent database connections, the chain
+  diagnosis's pool facts kept 5 minutes per process (CHAINVEST_POOL_FACTS_SECONDS=300).
 
 It prints the throughput, p50/p95/p99 and errors of each run, the p95 of every endpoint, and
 one line `BENCH name=load value=<p95 ms> … ratio=<runserver p95 ÷ gunicorn p95>`.
@@ -37,7 +38,7 @@ POOL = int(os.environ.get("BENCH_LOAD_POOL", "1000000"))
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 USERS = int(os.environ.get("BENCH_LOAD_USERS", "50"))
 WORKERS = int(os.environ.get("BENCH_LOAD_WORKERS", "4"))
-THREADS = int(os.environ.get("BENCH_LOAD_THREADS", "2"))
+THREADS = int(os.environ.get("BENCH_LOAD_THREADS", "1"))
 KEEP = os.environ.get("BENCH_LOAD_KEEP") == "1"
 SKIP_BASELINE = os.environ.get("BENCH_LOAD_SKIP_BASELINE") == "1"  # while iterating on a fix
 REUSE = os.environ.get("BENCH_LOAD_REUSE") == "1"  # a database kept by BENCH_LOAD_KEEP=1
@@ -55,7 +56,8 @@ def server_env() -> dict:
     """Production-like settings from the environment (settings.py's env helpers)."""
     return {
         **os.environ,
-        "PYTHONPATH": str(ROOT / "src"),
+        # BENCH_LOAD_SRC: serve another checkout's source (say, main's before a fix).
+        "PYTHONPATH": os.environ.get("BENCH_LOAD_SRC", str(ROOT / "src")),
         "DJANGO_SETTINGS_MODULE": "chainvest.settings",
         "DATABASE_URL": f"{PG_SERVER}/{DATABASE}",
         "CHAINVEST_DEBUG": "0",
@@ -269,7 +271,20 @@ def drop_database() -> None:
         admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
 
+def pg_reachable() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", connect_timeout=3):
+            return True
+    except Exception:  # noqa: BLE001 - any failure means: not reachable
+        return False
+
+
 def main() -> None:
+    if not pg_reachable():
+        log("PostgreSQL not reachable on 127.0.0.1:5432: no load figure")
+        return
     tmp = Path(tempfile.mkdtemp(prefix="chainvest-bench-load-"))
     scenario = tmp / "scenario.json"
     try:

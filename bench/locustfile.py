@@ -2,7 +2,7 @@
 
 Each simulated user takes a session signed in beforehand by the bench for one of the demo
 accounts (BENCH_LOAD_LOGIN=1: logs in through the login form instead, CSRF and all), and
-then, with 1-2 s of thinking between clicks (BENCH_LOAD_THINK scales it), opens pages
+then, with 3-6 s of thinking between clicks (BENCH_LOAD_THINK=3 sets it), opens pages
 weighted like a working day: the dashboard, the project list with filters, a project, the
 enterprise search with 2-4 characters of a real-looking name, a chain map and its diagnosis
 API; county officers also add
@@ -19,7 +19,7 @@ from locust import HttpUser, between, task
 
 SCENARIO = json.loads(open(os.environ["BENCH_LOAD_SCENARIO"], encoding="utf-8").read())
 STAGES = ["lead", "negotiating", "signed", "registered", "construction", "production"]
-THINK = float(os.environ.get("BENCH_LOAD_THINK", "1"))
+THINK = float(os.environ.get("BENCH_LOAD_THINK", "3"))
 
 
 class Reader(HttpUser):
