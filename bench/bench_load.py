@@ -73,6 +73,8 @@ def server_env() -> dict:
 
 
 def prepare(scenario: Path) -> None:
+    # The servers' secret key: the sessions signed in here must hold there.
+    os.environ["CHAINVEST_SECRET_KEY"] = server_env()["CHAINVEST_SECRET_KEY"]
     os.environ.update(
         CHAINVEST_BENCH_SEARCH_DB="postgresql",
         CHAINVEST_BENCH_SEARCH_N=str(POOL),
@@ -175,10 +177,11 @@ def _terms(names: list[str], rng: random.Random) -> list[str]:
 # --- running the servers and locust --------------------------------------------------------
 
 
-def start_server(command: list[str], port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        command, env=server_env(), cwd=ROOT, stdout=subprocess.DEVNULL, start_new_session=True
-    )
+def start_server(command: list[str], port: int, log_file: Path) -> subprocess.Popen:
+    with open(log_file, "wb") as out:  # the request log of runserver goes there too
+        process = subprocess.Popen(
+            command, env=server_env(), cwd=ROOT, stdout=out, stderr=out, start_new_session=True
+        )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -220,7 +223,7 @@ def run_locust(port: int, scenario: Path, prefix: Path) -> dict:
 
 
 def measure(label: str, command: list[str], port: int, scenario: Path, tmp: Path) -> dict:
-    server = start_server(command, port)
+    server = start_server(command, port, tmp / f"{label}.log")
     try:
         load = os.getloadavg()[0]
         stats = run_locust(port, scenario, tmp / label)

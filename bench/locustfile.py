@@ -22,6 +22,13 @@ STAGES = ["lead", "negotiating", "signed", "registered", "construction", "produc
 THINK = float(os.environ.get("BENCH_LOAD_THINK", "3"))
 
 
+def read(client, url: str, name: str, **kwargs) -> None:
+    """GET that fails when the session is not honoured (a redirect to the login page)."""
+    with client.get(url, name=name, catch_response=True, **kwargs) as response:
+        if "/login/" in response.url:
+            response.failure("redirected to the login page")
+
+
 class Reader(HttpUser):
     """A leader, analyst or administrator: reads everything, writes nothing here."""
 
@@ -50,7 +57,7 @@ class Reader(HttpUser):
 
     @task(3)
     def dashboard(self) -> None:
-        self.client.get("/", name="dashboard")
+        read(self.client, "/", "dashboard")
 
     @task(3)
     def project_list(self) -> None:
@@ -63,21 +70,21 @@ class Reader(HttpUser):
                 {"name": random.choice(["项目", "新能源", "产业园", "光伏"])},
             ]
         )
-        self.client.get("/projects/", params=params, name="project list")
+        read(self.client, "/projects/", "project list", params=params)
 
     @task(3)
     def project_detail(self) -> None:
-        self.client.get(f"/projects/{random.choice(SCENARIO['projects'])}/", name="project")
+        read(self.client, f"/projects/{random.choice(SCENARIO['projects'])}/", "project")
 
     @task(4)
     def enterprise_search(self) -> None:
         q = random.choice(SCENARIO["terms"])
-        self.client.get("/enterprises/", params={"q": q}, name="enterprise search")
+        read(self.client, "/enterprises/", "enterprise search", params={"q": q})
 
     @task(1)
     def chain_map(self) -> None:
         code, _ = random.choice(SCENARIO["chains"])
-        self.client.get(f"/chains/{code}/", name="chain map")
+        read(self.client, f"/chains/{code}/", "chain map")
 
     @task(1)
     def chain_diagnosis(self) -> None:
@@ -95,7 +102,7 @@ class Officer(Reader):
     def add_follow_up(self) -> None:
         pk = random.choice(SCENARIO["officers"][self.username])
         today = dt.date.today()
-        self.client.get(f"/projects/{pk}/", name="project")
+        read(self.client, f"/projects/{pk}/", "project")
         with self.client.post(
             f"/projects/{pk}/follow-ups/",
             {
@@ -109,5 +116,6 @@ class Officer(Reader):
             name="add follow-up",
             catch_response=True,
         ) as response:
-            if not response.history:  # saved: redirect to the project; refused: the form again
+            # Saved: a redirect to the project; refused: the form again, or the login page.
+            if not response.history or "/login/" in response.url:
                 response.failure("follow-up not saved")
