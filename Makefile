@@ -48,7 +48,12 @@ test: setup browser
 	$(BIN)/pytest
 
 # The import benchmark's baseline is the sqlite3 shell's own `.import` (Debian package sqlite3).
-bench: setup
+# The load benchmark needs the [bench] extra (locust, gunicorn) and PostgreSQL on 127.0.0.1.
+$(BIN)/.bench-installed: pyproject.toml $(BIN)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev,bench]'
+	touch $@
+
+bench: setup $(BIN)/.bench-installed
 	@command -v sqlite3 >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlite3 >/dev/null)
 	@for f in bench/bench_*.py; do $(BIN)/python "$$f" || exit 1; done
 

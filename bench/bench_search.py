@@ -39,7 +39,8 @@ SEED = 2026
 
 DB = os.environ.get("CHAINVEST_BENCH_SEARCH_DB", "")
 PG_SERVER = os.environ.get("CHAINVEST_BENCH_SEARCH_PG", "postgres://postgres@127.0.0.1:5432")
-PG_DATABASE = "cv_pool_search_bench"
+# bench_load.py builds its own pool through this file under another name.
+PG_DATABASE = os.environ.get("CHAINVEST_BENCH_SEARCH_PGDB", "cv_pool_search_bench")
 BANK = 200_000
 COPY_STEP = 1_000_000  # rows per INSERT … SELECT
 # Each baseline query scans the whole pool (a minute or more at 10 M): fewer on a big pool.

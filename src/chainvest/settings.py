@@ -241,6 +241,11 @@ OFFICER_READS = env_choice("CHAINVEST_OFFICER_READS", "prefecture", {"prefecture
 # History is the audit trail: the admin may browse it but not "revert" to an old version,
 # which would write around the services' rules.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+# The chain diagnosis's pool-wide facts (enterprise totals, local industry divisions, placements
+# per link) read up to the whole pool; a server may keep them this many seconds (production: a
+# few minutes, see docs/load.md; the chain pages then lag imports by that much). 0 reads them
+# on every diagnosis.
+POOL_FACTS_SECONDS = int(env_str("CHAINVEST_POOL_FACTS_SECONDS", "0"))
 
 # API tokens live this long unless the request asks for less.
 API_TOKEN_DAYS = int(env_str("CHAINVEST_API_TOKEN_DAYS", "30"))

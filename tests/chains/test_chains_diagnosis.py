@@ -141,3 +141,32 @@ def test_local_enterprises_of_a_link_leave_out_archived_and_elsewhere(shop):
     names = [e.name for e in local_enterprises(shop.links["smelting"])]
     assert names == ["本地冶炼0", "本地冶炼1", "本地冶炼2"]
     assert not local_enterprises(shop.links["parts"]).exists()
+
+
+def test_pool_totals_are_read_on_every_diagnosis_by_default(shop):
+    """POOL_FACTS_SECONDS = 0: a new local enterprise moves the LQ at once (3/11 ÷ 5/51)."""
+    before = _by_code(diagnose_chain(shop.chain, "652300"))["smelting"].location_quotient
+    make_enterprise("新增本地企业", shop.local)
+    after = _by_code(diagnose_chain(shop.chain, "652300"))["smelting"].location_quotient
+    assert before == pytest.approx(3.0)
+    assert after == pytest.approx((3 / 11) / (5 / 51))
+
+
+def test_kept_pool_totals_serve_the_next_diagnosis_with_the_same_verdicts(shop, settings):
+    """POOL_FACTS_SECONDS > 0: the second page skips the 3 pool-wide reads, judges the same."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    settings.POOL_FACTS_SECONDS = 60
+    with CaptureQueriesContext(connection) as first_reads:
+        first = diagnose_chain(shop.chain, "652300")
+    with CaptureQueriesContext(connection) as second_reads:
+        second = diagnose_chain(shop.chain, "652300")
+    assert len(second_reads) == len(first_reads) - 3
+    assert second.links == first.links and second.completeness == first.completeness
+    # Another region or date is another entry: Qitai still sees its empty pool.
+    qitai = _by_code(diagnose_chain(shop.chain, "652325"))
+    assert {link.location_quotient for link in qitai.values()} == {None}
+    cache.clear()

@@ -290,3 +290,16 @@ def test_a_common_term_behind_a_narrow_filter_finds_the_same_rows(pool, monkeypa
     assert names(search_enterprises(link=links["module"].id, q="光伏科技")) == [
         "北京ABC光伏科技有限公司"
     ]
+
+
+@pytest.mark.django_db
+def test_short_terms_without_letters_are_matched_without_upper_casing(pool):
+    """PostgreSQL scans for 1-2 characters: Chinese skips UPPER(), Latin letters keep it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    chinese = str(search_enterprises(q="百货").query)
+    latin = str(search_enterprises(q="bc").query)
+    assert "UPPER" not in chinese.split("ORDER BY")[0] and "UPPER" in latin
+    assert names(search_enterprises(q="百货")) == ["木垒天顺商贸有限公司"]
+    assert names(search_enterprises(q="伏能")) == ["北京ABC光伏科技有限公司"]
+    assert names(search_enterprises(q="bc")) == ["北京ABC光伏科技有限公司"]

@@ -130,3 +130,15 @@ def test_dashboard_charts_follow_the_counting_rule(client, world, cast):
     assert 'data-kpi="signed">1<small>' in html
     ranking = html[html.index('data-testid="county-ranking"') :]
     assert "木垒哈萨克自治县" not in ranking.split("</table>")[0]
+
+
+def test_dashboard_counts_the_signed_projects_once_for_all_its_figures(client, world):
+    """Headline, charts, funnel and ranking share one counting (it reads every signing)."""
+    from unittest import mock
+
+    from chainvest.reports import kpis
+
+    with mock.patch.object(kpis, "signing_rows", wraps=kpis.signing_rows) as reads:
+        html = f.signed_in(client, "t_leader").get(reverse("web:dashboard") + "?year=2023")
+    assert html.status_code == 200 and 'data-kpi="signed">2<small>' in html.content.decode()
+    assert reads.call_count == 1

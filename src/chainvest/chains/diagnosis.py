@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -27,6 +30,8 @@ from chainvest.engine import diagnosis as rules
 from chainvest.enterprises.models import Enterprise, EnterpriseLink
 from chainvest.projects.models import Project, ProjectStage
 from chainvest.regions.models import Region
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,37 @@ def _diagnose(
     return [facts.judge(chain, code) for chain in chains]
 
 
+def _kept(key: str, read: Callable[[], T]) -> T:
+    """read(), or what it gave within the last settings.POOL_FACTS_SECONDS in this process.
+
+    The pool-wide figures (totals, local divisions, placements per link) read up to the whole
+    pool: a second at a million enterprises, on every chain page; they move with imports and
+    classification runs. 0 (the default, and the tests) reads them every time; a server may
+    keep them a few minutes (docs/load.md), the chain pages then lag the pool by that much."""
+    seconds = settings.POOL_FACTS_SECONDS
+    if seconds <= 0:
+        return read()
+    key = f"chainvest:diagnosis:{key}"
+    found = cache.get(key)
+    if found is None:
+        found = read()
+        cache.set(key, found, seconds)
+    return found
+
+
+def _read_pool_facts(pool: Q, local: Q) -> tuple[tuple[int, int], set]:
+    counts = Enterprise.objects.filter(pool).aggregate(
+        local=Count("id", filter=local), national=Count("id")
+    )
+    divisions = {
+        klass[:2]
+        for klass in Enterprise.objects.filter(pool & local, industry__isnull=False)
+        .values_list("industry__code", flat=True)
+        .distinct()
+    }
+    return (counts["local"], counts["national"]), divisions
+
+
 class _Facts:
     """Everything the rules need about a set of chains, read once."""
 
@@ -137,8 +173,14 @@ class _Facts:
                 "from_link_id", "to_link_id"
             )
         )
-        self.placed = self._placements(chain_ids, pool, local)
-        self.totals = self._totals(pool, local)
+        when = f"{prefix}:{as_of.isoformat()}"
+        chains = ",".join(map(str, sorted(chain_ids)))
+        self.placed = _kept(
+            f"placed:{chains}:{when}", lambda: self._placements(chain_ids, pool, local)
+        )
+        self.totals, self.local_divisions = _kept(
+            f"pool:{when}", lambda: _read_pool_facts(pool, local)
+        )
         self.leader_names, self.leaders_on = self._leaders(chain_ids, pool, prefix)
         self.chiefs = defaultdict(list)
         for chain_id, name, title in ChainChief.objects.filter(chain_id__in=chain_ids).values_list(
@@ -151,12 +193,6 @@ class _Facts:
             link__chain_id__in=chain_ids
         ).values_list("link_id", "industrycode__code"):
             self.divisions[link_id].add(klass[:2])
-        self.local_divisions = {
-            klass[:2]
-            for klass in Enterprise.objects.filter(pool & local, industry__isnull=False)
-            .values_list("industry__code", flat=True)
-            .distinct()
-        }
 
     @staticmethod
     def _placements(chain_ids: list[int], pool: Q, local: Q) -> dict[int, dict]:
@@ -172,13 +208,6 @@ class _Facts:
             )
         )
         return {row["link_id"]: row for row in rows}
-
-    @staticmethod
-    def _totals(pool: Q, local: Q) -> tuple[int, int]:
-        counts = Enterprise.objects.filter(pool).aggregate(
-            local=Count("id", filter=local), national=Count("id")
-        )
-        return counts["local"], counts["national"]
 
     @staticmethod
     def _leaders(chain_ids: list[int], pool: Q, prefix: str) -> tuple[dict, dict]:

@@ -225,12 +225,20 @@ def _text_filter(qs: QuerySet, terms: list[str], narrow: bool) -> tuple[QuerySet
         return _sqlite_text_filter(qs, terms, narrow)
     qs = qs.alias(former_text=Cast("former_names", TextField()))
     for term in terms:
+        lookup = "icontains" if len(term) >= MIN_TRIGRAM or _cased(term) else "contains"
         qs = qs.filter(
-            Q(name__icontains=term)
-            | Q(business_scope__icontains=term)
-            | Q(former_text__icontains=term)
+            Q(**{f"name__{lookup}": term})
+            | Q(**{f"business_scope__{lookup}": term})
+            | Q(**{f"former_text__{lookup}": term})
         )
     return qs, False
+
+
+def _cased(term: str) -> bool:
+    """Whether case can matter. A 1-2 character term has no trigram and is scanned (PostgreSQL):
+    without letters (Chinese, digits) a plain LIKE finds the same rows as UPPER(…) LIKE UPPER(…)
+    and reads the pool about twice as fast, as it no longer upper-cases every business scope."""
+    return term.upper() != term or term.lower() != term
 
 
 def _sqlite_text_filter(qs: QuerySet, terms: list[str], narrow: bool) -> tuple[QuerySet, bool]:

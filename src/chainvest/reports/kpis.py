@@ -189,6 +189,10 @@ def _credits(rows: list[SigningRow], first: SigningRow, as_of: dt.date) -> list:
     return credits
 
 
+# What counted_projects() returns; pages that show several figures compute it once and pass it.
+CountedAndLeftOut = tuple[list[Counted], list[DrillRow]]
+
+
 def _reached(project: Project, rule: CountingRule, evidence: set, as_of: dt.date) -> dict:
     reached = {}
     for stage in ProjectStage:
@@ -205,7 +209,7 @@ def counted_projects(
     rule: CountingRule | None = None,
     as_of: dt.date | None = None,
     projects: Iterable[Project] | None = None,
-) -> tuple[list[Counted], list[DrillRow]]:
+) -> CountedAndLeftOut:
     """Projects that count under the rule by `as_of`, and the signed ones left out, with why."""
     rule = rule or CountingRule.current()
     as_of = as_of or timezone.localdate()
@@ -528,21 +532,26 @@ FUNNEL_STAGES = [
 ]
 
 
-def stage_funnel(scope: Scope, as_of: dt.date | None = None) -> list[dict]:
+def stage_funnel(
+    scope: Scope, as_of: dt.date | None = None, counted: CountedAndLeftOut | None = None
+) -> list[dict]:
     """签约 → 注册落地 → 开工 → 投产: how many of the signed projects reached each stage."""
-    counted, _ = counted_projects(as_of=as_of)
-    items = cohort(counted, scope)
+    items = cohort((counted or counted_projects(as_of=as_of))[0], scope)
     return [
         {"label": stage.label, "count": sum(1 for c in items if stage.value in c.reached)}
         for stage in FUNNEL_STAGES
     ]
 
 
-def county_ranking(scope: Scope, as_of: dt.date | None = None) -> list[dict]:
-    """Counties by counted signings: count, investment, 开工率 and 资金到位率, best first."""
+def county_ranking(
+    scope: Scope, as_of: dt.date | None = None, counted: CountedAndLeftOut | None = None
+) -> list[dict]:
+    """Counties by counted signings: count, investment, 开工率 and 资金到位率, best first.
+
+    `counted`: counted_projects() under the current rule by `as_of`, when the caller has it."""
     as_of = as_of or timezone.localdate()
     rule = CountingRule.current()
-    counted = counted_projects(rule, as_of)
+    counted = counted or counted_projects(rule, as_of)
     counties = {c.project.county_id: c.project.county for c in cohort(counted[0], scope)}
     rows = []
     for county_id, county in counties.items():

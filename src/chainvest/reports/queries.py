@@ -40,9 +40,13 @@ def _total_text(lo: Decimal, hi: Decimal | None, unknown: int) -> str:
     return text
 
 
-def signed_projects(year: int | None = None, as_of: dt.date | None = None) -> QuerySet[Project]:
+def signed_projects(
+    year: int | None = None,
+    as_of: dt.date | None = None,
+    counted: kpis.CountedAndLeftOut | None = None,
+) -> QuerySet[Project]:
     """The projects the counting rule counts as signed (in `year`, by `as_of`)."""
-    counted, _ = kpis.counted_projects(as_of=as_of)
+    counted, _ = counted or kpis.counted_projects(as_of=as_of)
     ids = [c.project.pk for c in kpis.cohort(counted, kpis.Scope(year=year))]
     return Project.objects.filter(pk__in=ids)
 
@@ -96,9 +100,13 @@ def engagement_reach(year: int | None = None) -> dict[str, int]:
     )
 
 
-def summary(year: int | None = None, as_of: dt.date | None = None) -> dict:
+def summary(
+    year: int | None = None,
+    as_of: dt.date | None = None,
+    counted: kpis.CountedAndLeftOut | None = None,
+) -> dict:
     """The leaders' headline: events, signings, investment, started projects, reach."""
-    figures = kpis.kpi_figures(kpis.Scope(year=year), as_of)
+    figures = kpis.kpi_figures(kpis.Scope(year=year), as_of, counted=counted)
     events = Event.objects.filter(archived=False)
     if year:
         events = events.in_year(year)

@@ -13,7 +13,7 @@ from chainvest.events.models import Event
 from chainvest.indicators.queries import indicator_chart, indicator_rows
 from chainvest.projects.models import Project
 from chainvest.reports.chains import STATUS_COLOURS, STATUS_LABELS, STATUSES
-from chainvest.reports.kpis import Scope, stage_funnel
+from chainvest.reports.kpis import CountedAndLeftOut, Scope, stage_funnel
 from chainvest.reports.places import place_figures
 from chainvest.reports.queries import breakdown, monthly, signed_projects
 
@@ -41,13 +41,13 @@ def signing_units(projects: Any) -> list[dict]:
     return sorted(rows, key=lambda r: (-r["investment_yi"], -r["count"], r["label"]))
 
 
-def dashboard_charts(year: int) -> dict[str, Any]:
-    projects = signed_projects(year)
+def dashboard_charts(year: int, counted: CountedAndLeftOut | None = None) -> dict[str, Any]:
+    projects = signed_projects(year, counted=counted)
     return {
         "units": signing_units(projects),
         "chains": breakdown(projects, "chain_id", "chain__name"),
         "months": monthly(projects),
-        "funnel": stage_funnel(Scope(year=year)),
+        "funnel": stage_funnel(Scope(year=year), counted=counted),
         "places": place_points(year),
         "indicators": indicator_chart(indicator_rows(year)),
     }

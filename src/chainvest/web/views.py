@@ -39,7 +39,7 @@ from chainvest.projects.services import (
 )
 from chainvest.reports import chains as chain_reports
 from chainvest.reports.briefing import event_report
-from chainvest.reports.kpis import Scope, county_ranking
+from chainvest.reports.kpis import Scope, counted_projects, county_ranking
 from chainvest.reports.periodic import current_periods
 from chainvest.reports.queries import event_figures, events_with_figures, summary
 from chainvest.web import chain_map, charts, display, lists
@@ -80,7 +80,9 @@ def _year(request: HttpRequest) -> int:
 @reader
 def dashboard(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    kpi = summary(year)
+    # One counting of the signed projects for every figure and chart of the page.
+    counted = counted_projects()
+    kpi = summary(year, counted=counted)
     return render(
         request,
         "web/dashboard.html",
@@ -90,8 +92,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": charts.year_choices(year),
             "kpi": kpi,
-            "charts": charts.dashboard_charts(year),
-            "ranking": county_ranking(Scope(year=year)),
+            "charts": charts.dashboard_charts(year, counted),
+            "ranking": county_ranking(Scope(year=year), counted=counted),
             "rates": [kpi["figures"][k] for k in ("fulfilment", "start", "production", "funds")],
             "indicators": indicator_rows(year),
             "periods": current_periods(timezone.localdate()),
