@@ -16,7 +16,14 @@ from django.utils import timezone
 
 from chainvest.regions.models import Park, Region, RegionLevel
 from chainvest.reports.alerts import LEVEL_LABELS, LEVELS, project_alerts
-from chainvest.reports.kpis import Counted, Scope, cohort, counted_projects, kpi_figures
+from chainvest.reports.kpis import (
+    Counted,
+    CountedAndLeftOut,
+    Scope,
+    cohort,
+    counted_projects,
+    kpi_figures,
+)
 from chainvest.reports.models import CountingRule
 
 
@@ -62,15 +69,18 @@ def _alerts(items: list[Counted], levels: dict[int, str]) -> tuple[str, int]:
     return max(found, key=LEVELS.get, default="green"), sum(1 for lv in found if lv != "green")
 
 
-def place_figures(scope: Scope, as_of: dt.date | None = None) -> list[Place]:
+def place_figures(
+    scope: Scope, as_of: dt.date | None = None, counted: CountedAndLeftOut | None = None
+) -> list[Place]:
     """Each place with its counted signings, investment, 落地率 and alerts.
 
     A county's figures include the projects in parks inside it (the project list's county
-    filter shows the same rows); a park's are its own projects.
+    filter shows the same rows); a park's are its own projects. `counted`: the dashboard's own
+    counting under the current rule as of today, so a page reads every signing once.
     """
     as_of = as_of or timezone.localdate()
     rule = CountingRule.current()
-    counted = counted_projects(rule, as_of)
+    counted = counted or counted_projects(rule, as_of)
     levels = {a.project.pk: a.level for a in project_alerts(as_of=as_of)}
     places = []
     for place, narrow in _places():

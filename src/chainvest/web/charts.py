@@ -48,7 +48,7 @@ def dashboard_charts(year: int, counted: CountedAndLeftOut | None = None) -> dic
         "chains": breakdown(projects, "chain_id", "chain__name"),
         "months": monthly(projects),
         "funnel": stage_funnel(Scope(year=year), counted=counted),
-        "places": place_points(year),
+        "places": place_points(year, counted),
         "indicators": indicator_chart(indicator_rows(year)),
     }
 
@@ -136,10 +136,10 @@ def _spread(points: list[dict]) -> None:
         point["y"] = round(point["lat"] - 0.09 * n, 3)
 
 
-def place_points(year: int) -> list[dict]:
+def place_points(year: int, counted: CountedAndLeftOut | None = None) -> list[dict]:
     """The schematic map's points: position, figures from the records and a project-list link."""
     points = []
-    for p in place_figures(Scope(year=year)):
+    for p in place_figures(Scope(year=year), counted=counted):
         query = "county" if p.kind == "county" else "park"
         points.append(
             {
