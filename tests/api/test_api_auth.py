@@ -86,3 +86,17 @@ def test_openapi_schema_and_docs_render():
     assert "/api/projects/{project_id}/transition" in paths
     assert "/api/auth/token" in paths
     assert Client().get("/api/docs").status_code == 200
+
+
+def test_a_token_call_looks_the_token_up_once(cast):
+    """The route-rule check and the API's bearer auth share one lookup of the token row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    token = issue(Client(), "t_leader", PASSWORD).json()["token"]
+    authorised = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    with CaptureQueriesContext(connection) as queries:
+        assert authorised.get("/api/events").status_code == 200
+    table = ApiToken._meta.db_table
+    lookups = [q for q in queries if "SELECT" in q["sql"] and f'FROM "{table}"' in q["sql"]]
+    assert len(lookups) == 1

@@ -51,7 +51,8 @@ def api_user(request: HttpRequest) -> Any:
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
     if scheme.lower() == "bearer" and raw.strip():
-        return ApiToken.objects.holder(raw.strip())
+        found = ApiToken.objects.for_request(request, raw.strip())
+        return found.user if found else None
     if request.method in ("GET", "HEAD") and request.user.is_authenticated:
         return request.user
     return None

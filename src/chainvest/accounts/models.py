@@ -1,6 +1,7 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -63,10 +64,19 @@ class ApiTokenQuerySet(models.QuerySet):
     def live(self) -> "ApiTokenQuerySet":
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
-    def holder(self, raw: str):
-        """The active user a live raw token belongs to, or None."""
+    def for_request(self, request: Any, raw: str) -> "ApiToken | None":
+        """The live token of an active user that `raw` is, or None; looked up once a request.
+
+        The route-rule middleware and the API's bearer auth both need it: the row is kept on
+        the request so a token call costs one query, not two.
+        """
+        cached = getattr(request, "_chainvest_token", None)
+        if cached is not None and cached[0] == raw:
+            return cached[1]
         found = self.live().select_related("user").filter(key_hash=hash_token(raw)).first()
-        return found.user if found and found.user.is_active else None
+        found = found if found and found.user.is_active else None
+        request._chainvest_token = (raw, found)
+        return found
 
     def visible_to(self, user) -> "ApiTokenQuerySet":
         """Administrators see every user's tokens; everyone else only their own."""

@@ -11,7 +11,7 @@ from ninja import Router
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
-from chainvest.accounts.models import ApiToken, hash_token
+from chainvest.accounts.models import ApiToken
 from chainvest.accounts.permissions import can_read
 from chainvest.api.schemas import ErrorOut, TokenIn, TokenOut
 
@@ -31,13 +31,8 @@ class BearerAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         if not token:
             return None
-        found = (
-            ApiToken.objects.live()
-            .select_related("user")
-            .filter(key_hash=hash_token(token))
-            .first()
-        )
-        if found is None or not found.user.is_active:
+        found = ApiToken.objects.for_request(request, token)
+        if found is None:
             return None
         now = timezone.now()
         if found.last_used_at is None or now - found.last_used_at > LAST_USED_RESOLUTION:
